@@ -1,0 +1,123 @@
+//===- BlockwatchCheck.cpp ------------------------------------------------===//
+#include "BlockwatchCheck.h"
+#include "analysis/Collector.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+
+#include <map>
+#include <mutex>
+
+using namespace clang::ast_matchers;
+
+namespace clang::tidy::blockwatch {
+
+namespace bw = ::blockwatch;
+
+namespace {
+/// Rule sets are immutable once loaded; share them across checks, TUs and
+/// (in clangd) threads.
+std::shared_ptr<const bw::RuleSet> rulesFor(const std::string &Files,
+                                            std::vector<std::string> &Errors) {
+  static std::mutex Mu;
+  static std::map<std::string,
+                  std::pair<std::shared_ptr<const bw::RuleSet>,
+                            std::vector<std::string>>>
+      Cache;
+  std::lock_guard<std::mutex> Lock(Mu);
+  auto It = Cache.find(Files);
+  if (It == Cache.end()) {
+    std::vector<std::string> Errs;
+    auto RS = bw::RuleSet::create(Files, Errs);
+    It = Cache.emplace(Files, std::make_pair(RS, Errs)).first;
+  }
+  Errors = It->second.second;
+  return It->second.first;
+}
+
+/// Facts of the TU being checked, collected by the first check that asks.
+/// clang-tidy and clangd run one TU at a time per thread.
+struct TuState {
+  bool Valid = false;
+  std::string RuleFiles;
+  bw::TuFacts Facts;
+};
+thread_local TuState State;
+} // namespace
+
+BlockwatchCheck::BlockwatchCheck(StringRef Name, ClangTidyContext *Context,
+                                 const char *Rule)
+    : ClangTidyCheck(Name, Context), Rule(Rule),
+      RuleFiles(Options.getLocalOrGlobal("RuleFiles", "").str()) {}
+
+void BlockwatchCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
+  Options.store(Opts, "RuleFiles", RuleFiles);
+}
+
+void BlockwatchCheck::registerMatchers(MatchFinder *Finder) {
+  Finder->addMatcher(translationUnitDecl().bind("tu"), this);
+}
+
+void BlockwatchCheck::onStartOfTranslationUnit() { State.Valid = false; }
+
+void BlockwatchCheck::check(const MatchFinder::MatchResult &Result) {
+  std::vector<std::string> Errors;
+  auto Rules = rulesFor(RuleFiles, Errors);
+  for (const auto &E : Errors)
+    configurationDiag("blockwatch rule pack: %0", DiagnosticIDs::Error) << E;
+  if (!Rules)
+    return;
+  ASTContext &Ctx = *Result.Context;
+  if (!State.Valid || State.RuleFiles != RuleFiles) {
+    State.Facts = bw::collectFacts(Ctx, *Rules);
+    State.RuleFiles = RuleFiles;
+    State.Valid = true;
+  }
+  bw::Program P;
+  P.add(State.Facts);
+  auto Findings = bw::analyze(P, *Rules, AnalysisOpts, {Rule});
+
+  SourceManager &SM = Ctx.getSourceManager();
+  FileManager &FM = SM.getFileManager();
+  auto ToLoc = [&](const bw::SourceLoc &L) -> SourceLocation {
+    if (!L.valid())
+      return {};
+    auto FE = FM.getOptionalFileRef(L.File);
+    if (!FE)
+      return {};
+    return SM.translateFileLineCol(&FE->getFileEntry(), L.Line, L.Col);
+  };
+  auto Escape = [](const std::string &S) {
+    std::string Out;
+    for (char C : S) {
+      Out += C;
+      if (C == '%')
+        Out += '%';
+    }
+    return Out;
+  };
+  for (const bw::Finding &F : Findings) {
+    SourceLocation Loc = ToLoc(F.At);
+    if (Loc.isInvalid())
+      continue;
+    {
+      auto D = diag(Loc, Escape(F.Message));
+      for (const bw::FixFact &Fix : F.Fixes) {
+        SourceLocation B = ToLoc({Fix.File, 1, 1});
+        if (B.isInvalid())
+          continue;
+        B = B.getLocWithOffset(Fix.Offset);
+        D << FixItHint::CreateReplacement(
+            CharSourceRange::getCharRange(B, B.getLocWithOffset(Fix.Length)),
+            Fix.Text);
+      }
+    }
+    for (const bw::Note &N : F.Notes) {
+      SourceLocation NL = ToLoc(N.At);
+      if (NL.isValid())
+        diag(NL, Escape(N.Message), DiagnosticIDs::Note);
+    }
+  }
+}
+
+} // namespace clang::tidy::blockwatch

@@ -1,0 +1,81 @@
+//===- Analysis.h - facts in, findings out --------------------------------===//
+//
+// The one implementation of every rule. The clang-tidy checks run it over the
+// facts of the TU being checked; the driver runs it over the facts of every
+// TU merged by USR. Nothing here sees the AST.
+//
+//===----------------------------------------------------------------------===//
+#ifndef BLOCKWATCH_ANALYSIS_H
+#define BLOCKWATCH_ANALYSIS_H
+
+#include "Facts.h"
+#include "RuleSet.h"
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace blockwatch {
+
+namespace rules {
+inline constexpr const char *BlockingOnEventLoop =
+    "blockwatch-blocking-on-event-loop";
+inline constexpr const char *ReadWithoutDeadline =
+    "blockwatch-read-without-deadline";
+inline constexpr const char *ChannelSelfDeadlock =
+    "blockwatch-channel-self-deadlock";
+inline constexpr const char *LockOrderInversion =
+    "blockwatch-lock-order-inversion";
+inline constexpr const char *ForeignCallWithoutHandoff =
+    "blockwatch-foreign-call-without-handoff";
+inline constexpr const char *BlockingUnderLock =
+    "blockwatch-blocking-under-lock";
+} // namespace rules
+
+/// One piece of evidence: a location and what happens there.
+struct Note {
+  SourceLoc At;
+  std::string Message;
+};
+
+struct Finding {
+  std::string Rule;
+  SourceLoc At;
+  std::string Message;
+  std::string Function; ///< Enclosing function, for fingerprints.
+  /// Evidence shown as notes and SARIF related locations.
+  std::vector<Note> Notes;
+  /// The path from where the context starts to the finding (SARIF codeFlows).
+  std::vector<Note> Flow;
+  std::vector<FixFact> Fixes;
+  bool operator<(const Finding &O) const;
+};
+
+struct AnalysisOptions {
+  /// C++20 coroutines whose task type no pack names count as loop code.
+  bool UnknownCoroutinesOnLoop = true;
+};
+
+/// Facts of one or many TUs, merged by USR.
+class Program {
+public:
+  void add(const TuFacts &TU);
+  const std::map<std::string, FunctionFact> &functions() const { return Fns; }
+
+private:
+  std::map<std::string, FunctionFact> Fns;
+};
+
+/// Runs the rules in \p Enabled over \p P; findings come back sorted and
+/// without duplicates.
+std::vector<Finding> analyze(const Program &P, const RuleSet &Rules,
+                             const AnalysisOptions &Opts,
+                             const std::set<std::string> &Enabled);
+
+/// "::std::mutex::lock" -> "std::mutex::lock"
+std::string displayName(const std::string &QualName);
+
+} // namespace blockwatch
+
+#endif

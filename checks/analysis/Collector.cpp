@@ -1,0 +1,962 @@
+//===- Collector.cpp - facts from the AST ---------------------------------===//
+#include "Collector.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/ASTLambda.h"
+#include "clang/AST/Attr.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/DeclTemplate.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/Analysis/CFG.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Index/USRGeneration.h"
+#include "clang/Lex/Lexer.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/PostOrderIterator.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include <optional>
+
+using namespace clang;
+
+namespace blockwatch {
+namespace {
+
+std::string qualName(const NamedDecl *D) {
+  return "::" + D->getQualifiedNameAsString();
+}
+
+/// The record a type names, through references, pointers and typedefs.
+const CXXRecordDecl *recordOf(QualType T) {
+  if (T.isNull())
+    return nullptr;
+  T = T.getNonReferenceType();
+  if (const auto *PT = T->getAs<PointerType>())
+    T = PT->getPointeeType();
+  return T->getAsCXXRecordDecl();
+}
+
+std::string typeName(QualType T) {
+  if (const CXXRecordDecl *RD = recordOf(T))
+    return qualName(RD);
+  T = T.getNonReferenceType().getUnqualifiedType();
+  if (const auto *PT = T->getAs<PointerType>())
+    T = PT->getPointeeType().getUnqualifiedType();
+  if (const auto *TT = T->getAs<TypedefType>())
+    return qualName(TT->getDecl());
+  return "";
+}
+
+const Expr *strip(const Expr *E) {
+  while (E) {
+    const Expr *Next = E->IgnoreParenImpCasts();
+    if (const auto *M = dyn_cast<MaterializeTemporaryExpr>(Next))
+      Next = M->getSubExpr();
+    else if (const auto *B = dyn_cast<CXXBindTemporaryExpr>(Next))
+      Next = B->getSubExpr();
+    else if (const auto *C = dyn_cast<ExprWithCleanups>(Next))
+      Next = C->getSubExpr();
+    else if (const auto *F = dyn_cast<CXXFunctionalCastExpr>(Next))
+      Next = F->getSubExpr();
+    else if (const auto *U = dyn_cast<UnaryOperator>(Next);
+             U && (U->getOpcode() == UO_AddrOf || U->getOpcode() == UO_Deref))
+      Next = U->getSubExpr();
+    if (Next == E)
+      return E;
+    E = Next;
+  }
+  return E;
+}
+
+/// A held lock inside the dataflow: the fact plus who releases it.
+struct Held {
+  HeldLock Lock;
+  bool BlocksThread = true;
+  const VarDecl *Guard = nullptr; ///< Null: held manually.
+  bool operator==(const Held &O) const {
+    return Lock.Id == O.Lock.Id && Guard == O.Guard &&
+           Lock.Shared == O.Lock.Shared;
+  }
+};
+using HeldSet = std::vector<Held>;
+
+/// The mutex a lock-taking expression names.
+struct MutexRef {
+  std::string Id;
+  const MutexType *Type = nullptr;
+};
+
+class FunctionCollector;
+
+class TuCollector : public RecursiveASTVisitor<TuCollector> {
+public:
+  TuCollector(ASTContext &Ctx, const RuleSet &Rules)
+      : Ctx(Ctx), SM(Ctx.getSourceManager()), Rules(Rules) {}
+
+  bool shouldVisitTemplateInstantiations() const { return true; }
+  bool shouldVisitLambdaBodies() const { return true; }
+
+  bool TraverseDecl(Decl *D) {
+    if (!D)
+      return true;
+    // Library code is known through rule packs; walking its bodies would
+    // cost most of the time and add nothing.
+    if (!isa<TranslationUnitDecl>(D) && inSystem(D->getLocation()))
+      return true;
+    return RecursiveASTVisitor::TraverseDecl(D);
+  }
+
+  bool VisitFunctionDecl(FunctionDecl *FD);
+  bool VisitLambdaExpr(LambdaExpr *LE);
+
+  void run() {
+    TraverseAST(Ctx);
+    for (const FunctionDecl *FD : Pending)
+      collectFunction(FD);
+  }
+
+  bool inSystem(SourceLocation L) const {
+    return L.isValid() && SM.isInSystemHeader(SM.getFileLoc(L));
+  }
+
+  SourceLoc loc(SourceRange R) const;
+  SourceLoc loc(SourceLocation L) const { return loc(SourceRange(L, L)); }
+  std::string usr(const FunctionDecl *FD);
+  std::string name(const FunctionDecl *FD);
+  FunctionFact &declare(const FunctionDecl *FD);
+  void collectFunction(const FunctionDecl *FD);
+
+  ASTContext &Ctx;
+  SourceManager &SM;
+  const RuleSet &Rules;
+  TuFacts Facts;
+  std::vector<const FunctionDecl *> Pending;
+  llvm::DenseMap<const FunctionDecl *, size_t> Index;
+  llvm::DenseMap<const Decl *, std::string> QualNames;
+  llvm::DenseMap<FileID, std::string> FileNames;
+  /// Fields and globals made non-blocking anywhere in the TU.
+  llvm::DenseSet<const ValueDecl *> NonBlockingFds;
+
+  const std::string &cachedQualName(const NamedDecl *D) {
+    auto It = QualNames.find(D);
+    if (It != QualNames.end())
+      return It->second;
+    return QualNames[D] = qualName(D);
+  }
+};
+
+std::string TuCollector::usr(const FunctionDecl *FD) {
+  llvm::SmallString<128> Buf;
+  if (!index::generateUSRForDecl(FD, Buf)) {
+    std::string U(Buf.str());
+    // Lambdas and local entities can share a USR across TUs; their location
+    // tells them apart.
+    if (!FD->isExternallyVisible() || isLambdaCallOperator(FD)) {
+      SourceLoc L = loc(FD->getLocation());
+      U += "@" + L.File + ":" + std::to_string(L.Line) + ":" +
+           std::to_string(L.Col);
+    }
+    return U;
+  }
+  SourceLoc L = loc(FD->getLocation());
+  return "blockwatch:" + FD->getNameAsString() + "@" + L.File + ":" +
+         std::to_string(L.Line) + ":" + std::to_string(L.Col);
+}
+
+std::string TuCollector::name(const FunctionDecl *FD) {
+  if (isLambdaCallOperator(FD)) {
+    SourceLoc L = loc(cast<CXXMethodDecl>(FD)->getParent()->getLocation());
+    std::string File = L.File.substr(L.File.rfind('/') + 1);
+    return "(lambda at " + File + ":" + std::to_string(L.Line) + ":" +
+           std::to_string(L.Col) + ")";
+  }
+  return qualName(FD);
+}
+
+SourceLoc TuCollector::loc(SourceRange R) const {
+  SourceLoc Out;
+  SourceLocation B = SM.getFileLoc(R.getBegin());
+  SourceLocation E = SM.getFileLoc(R.getEnd());
+  if (B.isInvalid())
+    return Out;
+  FileID FID = SM.getFileID(B);
+  auto It = FileNames.find(FID);
+  if (It == FileNames.end()) {
+    std::string Name;
+    if (OptionalFileEntryRef FE = SM.getFileEntryRefForID(FID)) {
+      llvm::SmallString<256> P(FE->getName());
+      llvm::sys::fs::make_absolute(P);
+      llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/true);
+      Name = std::string(P.str());
+    }
+    It = const_cast<TuCollector *>(this)->FileNames.insert({FID, Name}).first;
+  }
+  Out.File = It->second;
+  Out.Line = SM.getSpellingLineNumber(B);
+  Out.Col = SM.getSpellingColumnNumber(B);
+  Out.Offset = SM.getFileOffset(B);
+  if (E.isInvalid() || SM.getFileID(E) != FID)
+    E = B;
+  SourceLocation EndTok =
+      Lexer::getLocForEndOfToken(E, 0, SM, Ctx.getLangOpts());
+  if (EndTok.isInvalid() || SM.getFileID(EndTok) != FID)
+    EndTok = E;
+  Out.EndLine = SM.getSpellingLineNumber(EndTok);
+  Out.EndCol = SM.getSpellingColumnNumber(EndTok);
+  Out.EndOffset = SM.getFileOffset(EndTok);
+  return Out;
+}
+
+FunctionFact &TuCollector::declare(const FunctionDecl *FD) {
+  FD = FD->getCanonicalDecl();
+  auto It = Index.find(FD);
+  if (It != Index.end())
+    return Facts.Functions[It->second];
+  FunctionFact F;
+  F.Usr = usr(FD);
+  F.Name = name(FD);
+  const FunctionDecl *Def = FD->getDefinition();
+  F.At = loc((Def ? Def : FD)->getLocation());
+  F.ExternC = FD->isExternC();
+  Index[FD] = Facts.Functions.size();
+  Facts.Functions.push_back(std::move(F));
+  return Facts.Functions.back();
+}
+
+bool TuCollector::VisitFunctionDecl(FunctionDecl *FD) {
+  if (!FD->doesThisDeclarationHaveABody() || FD->isDependentContext() ||
+      FD->isInvalidDecl() || inSystem(FD->getLocation()))
+    return true;
+  Pending.push_back(FD);
+  return true;
+}
+
+bool TuCollector::VisitLambdaExpr(LambdaExpr *LE) {
+  const CXXRecordDecl *RD = LE->getLambdaClass();
+  if (!RD || RD->isDependentContext())
+    return true;
+  if (FunctionTemplateDecl *FT = RD->getDependentLambdaCallOperator()) {
+    for (FunctionDecl *Spec : FT->specializations())
+      if (Spec->hasBody() && !Spec->isDependentContext())
+        Pending.push_back(Spec);
+    return true;
+  }
+  if (CXXMethodDecl *Op = LE->getCallOperator())
+    if (Op->hasBody())
+      Pending.push_back(Op);
+  return true;
+}
+
+/// Per-function work: the CFG dataflow and the facts it yields.
+class FunctionCollector {
+public:
+  FunctionCollector(TuCollector &TU, const FunctionDecl *FD, size_t FnIdx)
+      : TU(TU), Ctx(TU.Ctx), Rules(TU.Rules), FD(FD), FnIdx(FnIdx) {}
+
+  void run(const Stmt *Body);
+
+private:
+  TuCollector &TU;
+  ASTContext &Ctx;
+  const RuleSet &Rules;
+  const FunctionDecl *FD;
+  /// An index, not a reference: declaring callees grows the function list.
+  size_t FnIdx;
+  FunctionFact &fn() { return TU.Facts.Functions[FnIdx]; }
+  /// The mutexes each guard variable manages, for relocking.
+  llvm::DenseMap<const VarDecl *, std::vector<std::pair<MutexRef, bool>>>
+      GuardMutexes;
+  llvm::DenseSet<const VarDecl *> NonBlockingVars;
+  bool Recording = false;
+
+  std::optional<MutexRef> mutexOf(const Expr *E);
+  std::string lockId(const Expr *E);
+  const GuardType *guardOf(const VarDecl *VD) {
+    return VD ? Rules.guard(typeName(VD->getType())) : nullptr;
+  }
+  const VarDecl *guardVar(const Expr *E) {
+    if (const auto *DRE = dyn_cast_or_null<DeclRefExpr>(strip(E)))
+      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+        if (guardOf(VD))
+          return VD;
+    return nullptr;
+  }
+
+  void acquire(HeldSet &S, const MutexRef &M, bool Shared, bool Try,
+               const VarDecl *Guard, SourceRange At,
+               const HeldSet *Before = nullptr);
+  void release(HeldSet &S, const std::string &Id, const VarDecl *Guard);
+  void transfer(HeldSet &S, const Stmt *St);
+  void onGuardDecl(HeldSet &S, const VarDecl *VD);
+  void onCall(HeldSet &S, const Expr *Call, const FunctionDecl *Callee,
+              llvm::ArrayRef<const Expr *> Args, const Expr *Object);
+  bool conditionHolds(const ArgCondition &C,
+                      llvm::ArrayRef<const Expr *> Args);
+  bool valueHolds(const ArgCondition &C, const Expr *A);
+  bool nonBlockingFd(const Expr *E);
+  void resolveCallables(const Expr *E, std::vector<const FunctionDecl *> &Out,
+                        unsigned Depth = 0);
+  std::vector<HeldLock> heldLocks(const HeldSet &S) {
+    std::vector<HeldLock> Out;
+    for (const Held &H : S)
+      Out.push_back(H.Lock);
+    return Out;
+  }
+  void recordCall(const HeldSet &S, const FunctionDecl *Callee,
+                  SourceRange At);
+  void scanNonBlockingFds(const Stmt *Body);
+};
+
+std::string FunctionCollector::lockId(const Expr *E) {
+  E = strip(E);
+  if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+    const ValueDecl *VD = ME->getMemberDecl();
+    if (const auto *RD = dyn_cast<RecordDecl>(VD->getDeclContext()))
+      return RD->getQualifiedNameAsString() + "::" + VD->getNameAsString();
+    return VD->getQualifiedNameAsString();
+  }
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+    const ValueDecl *VD = DRE->getDecl();
+    if (const auto *V = dyn_cast<VarDecl>(VD)) {
+      if (V->hasGlobalStorage() && !V->isStaticLocal())
+        return V->getQualifiedNameAsString();
+      // Locals and parameters are named after their function: distinct per
+      // function, which is what can be proven without the callers.
+      return FD->getQualifiedNameAsString() + "::" + V->getNameAsString();
+    }
+    return VD->getQualifiedNameAsString();
+  }
+  if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E))
+    return lockId(AS->getBase()) + "[]";
+  if (const auto *CE = dyn_cast<CallExpr>(E))
+    if (const FunctionDecl *Callee = CE->getDirectCallee())
+      return Callee->getQualifiedNameAsString() + "()";
+  return typeName(E->getType()).substr(2);
+}
+
+std::optional<MutexRef> FunctionCollector::mutexOf(const Expr *E) {
+  if (!E)
+    return std::nullopt;
+  const MutexType *MT = Rules.mutex(typeName(E->getType()));
+  if (!MT)
+    return std::nullopt;
+  return MutexRef{lockId(E), MT};
+}
+
+void FunctionCollector::acquire(HeldSet &S, const MutexRef &M, bool Shared,
+                                bool Try, const VarDecl *Guard, SourceRange At,
+                                const HeldSet *Before) {
+  Held H;
+  H.Lock.Id = M.Id;
+  H.Lock.Shared = Shared;
+  H.Lock.Recursive = M.Type->Recursive;
+  H.Lock.AcquiredAt = TU.loc(At);
+  H.BlocksThread = M.Type->BlocksThread;
+  H.Guard = Guard;
+  if (Recording) {
+    AcquireFact A;
+    A.Lock = H.Lock;
+    A.Try = Try;
+    A.BlocksThread = M.Type->BlocksThread;
+    A.Held = heldLocks(Before ? *Before : S);
+    A.At = H.Lock.AcquiredAt;
+    fn().Acquires.push_back(std::move(A));
+  }
+  // A try-lock may fail; treating it as held would report code that only
+  // runs when it succeeded, which the analysis cannot see.
+  if (!Try)
+    S.push_back(std::move(H));
+}
+
+void FunctionCollector::release(HeldSet &S, const std::string &Id,
+                                const VarDecl *Guard) {
+  for (auto It = S.rbegin(); It != S.rend(); ++It)
+    if ((Id.empty() || It->Lock.Id == Id) && (!Guard || It->Guard == Guard)) {
+      S.erase(std::next(It).base());
+      if (!Id.empty())
+        return;
+      It = S.rbegin();
+      if (S.empty())
+        return;
+      continue;
+    }
+}
+
+bool FunctionCollector::conditionHolds(const ArgCondition &C,
+                                       llvm::ArrayRef<const Expr *> Args) {
+  int Idx = C.Arg < 0 ? static_cast<int>(Args.size()) + C.Arg : C.Arg;
+  if (C.K == ArgCondition::Missing)
+    return Idx < 0 || Idx >= static_cast<int>(Args.size()) ||
+           isa<CXXDefaultArgExpr>(Args[Idx]);
+  if (Idx < 0 || Idx >= static_cast<int>(Args.size()))
+    return false;
+  const Expr *A = Args[Idx];
+  if (C.K == ArgCondition::TypeMatches)
+    return C.Type.matches(typeName(A->getType()));
+  return valueHolds(C, A);
+}
+
+bool FunctionCollector::valueHolds(const ArgCondition &C, const Expr *A) {
+  if (A->isValueDependent())
+    return false;
+  Expr::EvalResult R;
+  if (A->EvaluateAsInt(R, Ctx)) {
+    long long V = R.Val.getInt().getExtValue();
+    if (C.K == ArgCondition::Equals)
+      return V == C.Value;
+    return (V & C.Value) != 0;
+  }
+  // 'fcntl(fd, F_GETFL) | O_NONBLOCK': the flag is set whatever the rest is.
+  if (C.K == ArgCondition::HasFlag)
+    if (const auto *BO = dyn_cast<BinaryOperator>(A->IgnoreParenImpCasts()))
+      if (BO->getOpcode() == BO_Or)
+        return valueHolds(C, BO->getLHS()) || valueHolds(C, BO->getRHS());
+  return false;
+}
+
+bool FunctionCollector::nonBlockingFd(const Expr *E) {
+  E = strip(E);
+  if (const auto *DRE = dyn_cast_or_null<DeclRefExpr>(E))
+    return NonBlockingVars.count(dyn_cast<VarDecl>(DRE->getDecl())) ||
+           TU.NonBlockingFds.count(DRE->getDecl());
+  if (const auto *ME = dyn_cast_or_null<MemberExpr>(E))
+    return TU.NonBlockingFds.count(ME->getMemberDecl());
+  return false;
+}
+
+void FunctionCollector::resolveCallables(const Expr *E,
+                                         std::vector<const FunctionDecl *> &Out,
+                                         unsigned Depth) {
+  if (!E || Depth > 8)
+    return;
+  E = strip(E);
+  if (const auto *LE = dyn_cast<LambdaExpr>(E)) {
+    const CXXRecordDecl *RD = LE->getLambdaClass();
+    if (FunctionTemplateDecl *FT = RD->getDependentLambdaCallOperator()) {
+      for (FunctionDecl *Spec : FT->specializations())
+        Out.push_back(Spec);
+    } else if (const CXXMethodDecl *Op = LE->getCallOperator()) {
+      Out.push_back(Op);
+    }
+    return;
+  }
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+    if (const auto *F = dyn_cast<FunctionDecl>(DRE->getDecl())) {
+      Out.push_back(F);
+      return;
+    }
+    if (const auto *V = dyn_cast<VarDecl>(DRE->getDecl()))
+      if (V->hasLocalStorage() && V->getInit())
+        resolveCallables(V->getInit(), Out, Depth + 1);
+    return;
+  }
+  if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+    if (const auto *M = dyn_cast<CXXMethodDecl>(ME->getMemberDecl()))
+      Out.push_back(M);
+    return;
+  }
+  if (const auto *CE = dyn_cast<CallExpr>(E)) {
+    if (const FunctionDecl *Callee = CE->getDirectCallee()) {
+      const std::string &Q = TU.cachedQualName(Callee);
+      if (Q == "::std::move" || Q == "::std::forward") {
+        if (CE->getNumArgs() == 1)
+          resolveCallables(CE->getArg(0), Out, Depth + 1);
+        return;
+      }
+      if (Rules.isBinder(Q))
+        for (const Expr *A : CE->arguments()) {
+          size_t Before = Out.size();
+          resolveCallables(A, Out, Depth + 1);
+          if (Out.size() != Before)
+            return;
+        }
+    }
+    return;
+  }
+  if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
+    // A copy, a move or a conversion to std::function: look through it.
+    if (CE->getNumArgs() == 1 &&
+        recordOf(CE->getArg(0)->getType()) != nullptr) {
+      size_t Before = Out.size();
+      resolveCallables(CE->getArg(0), Out, Depth + 1);
+      if (Out.size() != Before)
+        return;
+    }
+  }
+  // A function object: its call operators.
+  if (const CXXRecordDecl *RD = recordOf(E->getType())) {
+    if (RD->hasDefinition() && !RD->isLambda() &&
+        !TU.inSystem(RD->getLocation()))
+      for (const CXXMethodDecl *M : RD->methods())
+        if (M->getOverloadedOperator() == OO_Call)
+          Out.push_back(M);
+  }
+}
+
+void FunctionCollector::recordCall(const HeldSet &S,
+                                   const FunctionDecl *Callee, SourceRange At) {
+  if (!Recording)
+    return;
+  if (TU.inSystem(Callee->getLocation()))
+    return;
+  FunctionFact &Target = TU.declare(Callee);
+  CallFact C;
+  C.Callee = Target.Usr;
+  C.CalleeName = Target.Name;
+  C.At = TU.loc(At);
+  C.Held = heldLocks(S);
+  fn().Calls.push_back(std::move(C));
+}
+
+void FunctionCollector::onGuardDecl(HeldSet &S, const VarDecl *VD) {
+  const GuardType *G = guardOf(VD);
+  const Expr *Init = VD->getInit();
+  if (!G || !Init)
+    return;
+  const auto *CE = dyn_cast<CXXConstructExpr>(strip(Init));
+  if (!CE)
+    return;
+  std::vector<MutexRef> Mutexes;
+  std::string Effect;
+  for (const Expr *A : CE->arguments()) {
+    if (isa<CXXDefaultArgExpr>(A))
+      continue;
+    // Moving a guard moves what it holds.
+    if (const VarDecl *From = guardVar(A)) {
+      if (From != VD) {
+        for (Held &H : S)
+          if (H.Guard == From)
+            H.Guard = VD;
+        auto It = GuardMutexes.find(From);
+        if (It != GuardMutexes.end())
+          GuardMutexes[VD] = It->second;
+      }
+      return;
+    }
+    if (auto M = mutexOf(A))
+      Mutexes.push_back(*M);
+    else if (const LockTag *T = Rules.lockTag(typeName(A->getType())))
+      Effect = T->Effect;
+    if (!G->Multi && !Mutexes.empty())
+      break;
+  }
+  auto &Managed = GuardMutexes[VD];
+  Managed.clear();
+  for (const auto &M : Mutexes)
+    Managed.push_back({M, G->SharedMode});
+  if (Effect == "defer")
+    return;
+  if (Effect == "adopt") {
+    for (const auto &M : Mutexes)
+      for (Held &H : S)
+        if (H.Lock.Id == M.Id && !H.Guard) {
+          H.Guard = VD;
+          break;
+        }
+    return;
+  }
+  HeldSet Before = S;
+  for (const auto &M : Mutexes)
+    acquire(S, M, G->SharedMode, Effect == "try", VD, VD->getSourceRange(),
+            G->Multi ? &Before : nullptr);
+}
+
+void FunctionCollector::onCall(HeldSet &S, const Expr *Call,
+                               const FunctionDecl *Callee,
+                               llvm::ArrayRef<const Expr *> Args,
+                               const Expr *Object) {
+  const std::string &Q = TU.cachedQualName(Callee);
+  SourceRange At = Call->getSourceRange();
+
+  // Lock operations on a guard or a mutex object.
+  if (Object && isa<CXXMethodDecl>(Callee)) {
+    std::string Method = Callee->getNameAsString();
+    if (const VarDecl *GV = guardVar(Object)) {
+      const GuardType *G = guardOf(GV);
+      auto Op = G->Methods.find(Method);
+      if (Op != G->Methods.end()) {
+        if (Op->second == "unlock") {
+          release(S, "", GV);
+        } else if (Op->second == "release") {
+          for (Held &H : S)
+            if (H.Guard == GV)
+              H.Guard = nullptr;
+        } else if (Op->second == "lock" || Op->second == "try_lock") {
+          for (const auto &[M, Shared] : GuardMutexes[GV])
+            acquire(S, M, Shared, Op->second == "try_lock", GV, At);
+        }
+        return;
+      }
+    }
+    if (auto M = mutexOf(Object)) {
+      auto Op = M->Type->Methods.find(Method);
+      if (Op != M->Type->Methods.end()) {
+        const std::string &O = Op->second;
+        if (O == "unlock" || O == "unlock_shared")
+          release(S, M->Id, nullptr);
+        else if (O == "lock" || O == "lock_shared" || O == "try_lock" ||
+                 O == "try_lock_shared")
+          acquire(S, *M, O == "lock_shared" || O == "try_lock_shared",
+                  O == "try_lock" || O == "try_lock_shared", nullptr, At);
+        return;
+      }
+    }
+  }
+
+  if (const LockFunction *LF = Rules.lockFunction(Q)) {
+    if (LF->Op == "lock_all") {
+      HeldSet Before = S;
+      for (const Expr *A : Args)
+        if (auto M = mutexOf(A))
+          acquire(S, *M, false, false, nullptr, At, &Before);
+      return;
+    }
+    if (LF->Arg < static_cast<int>(Args.size())) {
+      const Expr *A = Args[LF->Arg];
+      std::optional<MutexRef> M = mutexOf(A);
+      if (!M) {
+        // pthread mutexes are plain structs named by typedef; identify them
+        // by the expression when the type is not a pack mutex.
+        static const MutexType Plain;
+        M = MutexRef{lockId(A), &Plain};
+      }
+      const std::string &O = LF->Op;
+      if (O == "unlock" || O == "unlock_shared")
+        release(S, M->Id, nullptr);
+      else if (O != "release")
+        acquire(S, *M, O == "lock_shared" || O == "try_lock_shared",
+                O == "try_lock" || O == "try_lock_shared", nullptr, At);
+    }
+    return;
+  }
+
+  // Callables handed elsewhere: never a call edge from here.
+  bool Spawned = false;
+  for (const SpawnApi *SA : Rules.spawns(Q)) {
+    bool Applies = true;
+    for (const auto &C : SA->When)
+      Applies &= conditionHolds(C, Args);
+    for (const auto &C : SA->Unless)
+      Applies &= !conditionHolds(C, Args);
+    if (!Applies)
+      continue;
+    Spawned = true;
+    if (!Recording)
+      break;
+    std::vector<const FunctionDecl *> Targets;
+    if (SA->CallableArg == -2) {
+      for (const Expr *A : Args)
+        resolveCallables(A, Targets);
+    } else {
+      int Idx = SA->CallableArg == -1 ? static_cast<int>(Args.size()) - 1
+                                      : SA->CallableArg;
+      if (Idx >= 0 && Idx < static_cast<int>(Args.size()))
+        resolveCallables(Args[Idx], Targets);
+    }
+    for (const FunctionDecl *T : Targets) {
+      if (TU.inSystem(T->getLocation()))
+        continue;
+      FunctionFact &Target = TU.declare(T);
+      fn().Spawns.push_back(
+          {Target.Usr, Target.Name, SA->Context, Q, TU.loc(At)});
+    }
+    break;
+  }
+  if (Spawned)
+    return;
+
+  if (const BlockingApi *B = Rules.blocking(Q)) {
+    bool Blocks = true;
+    for (const auto &C : B->Unless)
+      Blocks &= !conditionHolds(C, Args);
+    // A read on a descriptor made non-blocking returns at once.
+    if (Blocks && B->Kind == "socket-io" && !Args.empty() &&
+        nonBlockingFd(Args[0]))
+      Blocks = false;
+    if (Blocks && Recording) {
+      BlockingFact BF;
+      BF.Api = Q;
+      BF.Kind = B->Kind;
+      BF.Alternative = B->Alternative;
+      BF.At = TU.loc(At);
+      BF.Held = heldLocks(S);
+      if (B->ReleasesArg >= 0 && B->ReleasesArg < static_cast<int>(Args.size())) {
+        const Expr *A = Args[B->ReleasesArg];
+        if (const VarDecl *GV = guardVar(A)) {
+          auto &Managed = GuardMutexes[GV];
+          if (!Managed.empty())
+            BF.ReleasesLock = Managed.front().first.Id;
+        } else if (auto M = mutexOf(A)) {
+          BF.ReleasesLock = M->Id;
+        }
+      }
+      const Expr *CalleeExpr = nullptr;
+      if (const auto *CE = dyn_cast<CallExpr>(Call))
+        CalleeExpr = CE->getCallee()->IgnoreParenImpCasts();
+      const auto *DRE = dyn_cast_or_null<DeclRefExpr>(CalleeExpr);
+      for (const BlockingFix &Fix : B->Fixes) {
+        if (!DRE || DRE->getBeginLoc().isMacroID() ||
+            DRE->getNameInfo().getEndLoc().isMacroID())
+          break;
+        SourceLoc L = TU.loc(SourceRange(DRE->getBeginLoc(),
+                                         DRE->getNameInfo().getEndLoc()));
+        BF.Fixes.push_back(
+            {Fix.Context,
+             FixFact{L.File, L.Offset, L.EndOffset - L.Offset,
+                     Fix.ReplaceCallee,
+                     "replace with '" + Fix.ReplaceCallee + "'"}});
+      }
+      fn().Blocking.push_back(std::move(BF));
+    }
+    return;
+  }
+
+  // Callables run in place by the callee (std algorithms, std::invoke).
+  if (Rules.isInvoker(Q)) {
+    for (const Expr *A : Args) {
+      std::vector<const FunctionDecl *> Targets;
+      resolveCallables(A, Targets);
+      for (const FunctionDecl *T : Targets)
+        recordCall(S, T, A->getSourceRange());
+    }
+    return;
+  }
+  recordCall(S, Callee, At);
+}
+
+void FunctionCollector::transfer(HeldSet &S, const Stmt *St) {
+  if (const auto *DS = dyn_cast<DeclStmt>(St)) {
+    for (const Decl *D : DS->decls())
+      if (const auto *VD = dyn_cast<VarDecl>(D))
+        onGuardDecl(S, VD);
+    return;
+  }
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(St)) {
+    if (const FunctionDecl *Callee = MC->getDirectCallee()) {
+      llvm::SmallVector<const Expr *, 4> Args(MC->arguments());
+      onCall(S, MC, Callee, Args, MC->getImplicitObjectArgument());
+    }
+    return;
+  }
+  if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(St)) {
+    if (const FunctionDecl *Callee = OC->getDirectCallee()) {
+      llvm::SmallVector<const Expr *, 4> Args(OC->arguments());
+      const Expr *Object = nullptr;
+      if (isa<CXXMethodDecl>(Callee) && !Args.empty()) {
+        Object = Args.front();
+        Args.erase(Args.begin());
+      }
+      onCall(S, OC, Callee, Args, Object);
+    }
+    return;
+  }
+  if (const auto *CE = dyn_cast<CallExpr>(St)) {
+    if (const FunctionDecl *Callee = CE->getDirectCallee()) {
+      llvm::SmallVector<const Expr *, 4> Args(CE->arguments());
+      onCall(S, CE, Callee, Args, nullptr);
+    }
+    return;
+  }
+  if (const auto *CE = dyn_cast<CXXConstructExpr>(St)) {
+    const CXXConstructorDecl *Ctor = CE->getConstructor();
+    // Guards are handled at their declaration.
+    if (Ctor && !Rules.guard(typeName(CE->getType()))) {
+      llvm::SmallVector<const Expr *, 4> Args(CE->arguments());
+      onCall(S, CE, Ctor, Args, nullptr);
+    }
+    return;
+  }
+  if (Recording && (isa<CoawaitExpr>(St) || isa<CoyieldExpr>(St) ||
+                    isa<DependentCoawaitExpr>(St))) {
+    HeldSet ThreadLocks;
+    for (const Held &H : S)
+      if (H.BlocksThread)
+        ThreadLocks.push_back(H);
+    if (!ThreadLocks.empty())
+      fn().Suspends.push_back({isa<CoyieldExpr>(St) ? "co_yield" : "co_await",
+                             TU.loc(St->getSourceRange()),
+                             heldLocks(ThreadLocks)});
+  }
+}
+
+/// Finds descriptors made non-blocking in this function: created with a
+/// non-blocking flag or switched by a call the packs list in
+/// 'nonblocking_fds'. Fields and globals count for the whole TU.
+void FunctionCollector::scanNonBlockingFds(const Stmt *Body) {
+  class Scan : public RecursiveASTVisitor<Scan> {
+  public:
+    Scan(FunctionCollector &FC) : FC(FC) {}
+    bool VisitCallExpr(CallExpr *CE) {
+      if (const FdSetter *FS = setter(CE); FS && FS->FdArg >= 0 &&
+                                         FS->FdArg < int(CE->getNumArgs()))
+        mark(CE->getArg(FS->FdArg));
+      return true;
+    }
+    bool VisitVarDecl(VarDecl *VD) {
+      if (VD->getInit() && createsNonBlocking(VD->getInit()))
+        FC.NonBlockingVars.insert(VD);
+      return true;
+    }
+    bool VisitBinaryOperator(BinaryOperator *BO) {
+      if (BO->getOpcode() == BO_Assign && createsNonBlocking(BO->getRHS()))
+        mark(BO->getLHS());
+      return true;
+    }
+    const FdSetter *setter(const CallExpr *CE) {
+      const FunctionDecl *Callee = CE->getDirectCallee();
+      if (!Callee)
+        return nullptr;
+      const FdSetter *FS = FC.Rules.fdSetter(FC.TU.cachedQualName(Callee));
+      if (!FS)
+        return nullptr;
+      llvm::SmallVector<const Expr *, 4> Args(CE->arguments());
+      for (const auto &C : FS->When)
+        if (!FC.conditionHolds(C, Args))
+          return nullptr;
+      return FS;
+    }
+    bool createsNonBlocking(const Expr *E) {
+      const auto *CE = dyn_cast<CallExpr>(strip(E));
+      const FdSetter *FS = CE ? setter(CE) : nullptr;
+      return FS && FS->FdArg < 0;
+    }
+    void mark(const Expr *E) {
+      E = strip(E);
+      if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+        if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl())) {
+          if (VD->hasLocalStorage())
+            FC.NonBlockingVars.insert(VD);
+          else
+            FC.TU.NonBlockingFds.insert(VD);
+        }
+      } else if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+        FC.TU.NonBlockingFds.insert(ME->getMemberDecl());
+      }
+    }
+    FunctionCollector &FC;
+  };
+  Scan(*this).TraverseStmt(const_cast<Stmt *>(Body));
+}
+
+void FunctionCollector::run(const Stmt *Body) {
+  scanNonBlockingFds(Body);
+  CFG::BuildOptions BO;
+  BO.AddImplicitDtors = true;
+  BO.AddInitializers = true;
+  BO.AddTemporaryDtors = false;
+  BO.setAllAlwaysAdd();
+  std::unique_ptr<CFG> G =
+      CFG::buildCFG(FD, const_cast<Stmt *>(Body), &Ctx, BO);
+  if (!G)
+    return;
+
+  // Must-hold dataflow: a lock counts as held only if it is held on every
+  // path, so a lock released on one branch is not held after the join.
+  std::vector<std::optional<HeldSet>> In(G->getNumBlockIDs());
+  In[G->getEntry().getBlockID()] = HeldSet();
+  llvm::ReversePostOrderTraversal<const CFG *> RPO(G.get());
+  auto Meet = [](std::optional<HeldSet> &Into, const HeldSet &From) {
+    if (!Into) {
+      Into = From;
+      return true;
+    }
+    HeldSet Kept;
+    for (const Held &H : *Into)
+      if (std::find(From.begin(), From.end(), H) != From.end())
+        Kept.push_back(H);
+    bool Changed = Kept.size() != Into->size();
+    *Into = std::move(Kept);
+    return Changed;
+  };
+  auto RunBlock = [&](const CFGBlock *B, HeldSet S) {
+    for (const CFGElement &E : *B) {
+      if (auto CS = E.getAs<CFGStmt>())
+        transfer(S, CS->getStmt());
+      else if (auto D = E.getAs<CFGAutomaticObjDtor>())
+        release(S, "", D->getVarDecl());
+    }
+    return S;
+  };
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    for (const CFGBlock *B : RPO) {
+      if (!In[B->getBlockID()])
+        continue;
+      HeldSet Out = RunBlock(B, *In[B->getBlockID()]);
+      for (const CFGBlock *Succ : B->succs())
+        if (Succ)
+          Changed |= Meet(In[Succ->getBlockID()], Out);
+    }
+  }
+  Recording = true;
+  for (const CFGBlock *B : RPO)
+    if (In[B->getBlockID()])
+      RunBlock(B, *In[B->getBlockID()]);
+}
+
+void TuCollector::collectFunction(const FunctionDecl *FD) {
+  size_t Idx = Index.count(FD->getCanonicalDecl())
+                   ? Index[FD->getCanonicalDecl()]
+                   : (declare(FD), Index[FD->getCanonicalDecl()]);
+  if (Facts.Functions[Idx].HasBody)
+    return;
+  Facts.Functions[Idx].HasBody = true;
+  Facts.Functions[Idx].At = loc(FD->getLocation());
+  const Stmt *Body = FD->getBody();
+  if (const auto *CB = dyn_cast_or_null<CoroutineBodyStmt>(Body)) {
+    Body = CB->getBody();
+    // A coroutine is loop code when its task type says so; one of an unknown
+    // task type that awaits is resumed by some scheduler too.
+    const CXXRecordDecl *RD = recordOf(FD->getReturnType());
+    const TypedContext *TC = RD ? Rules.taskType(qualName(RD)) : nullptr;
+    if (TC) {
+      Facts.Functions[Idx].EntryContext = TC->Context;
+      Facts.Functions[Idx].EntryReason = "the coroutine";
+    } else {
+      class FindAwait : public RecursiveASTVisitor<FindAwait> {
+      public:
+        bool Found = false;
+        bool VisitCoawaitExpr(CoawaitExpr *) { return !(Found = true); }
+        bool VisitCoreturnStmt(CoreturnStmt *) { return !(Found = true); }
+        bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+      } F;
+      F.TraverseStmt(const_cast<Stmt *>(Body));
+      if (F.Found) {
+        Facts.Functions[Idx].EntryContext = "coroutine";
+        Facts.Functions[Idx].EntryReason = "the coroutine";
+      }
+    }
+  }
+  for (const ParmVarDecl *P : FD->parameters())
+    if (const TypedContext *TC = Rules.entryParameter(typeName(P->getType()))) {
+      Facts.Functions[Idx].EntryContext = TC->Context;
+      Facts.Functions[Idx].EntryReason = "the stackful coroutine";
+    }
+  for (const auto *A : FD->specific_attrs<AnnotateAttr>())
+    if (A->getAnnotation() == "blockwatch::event_loop") {
+      Facts.Functions[Idx].EntryContext = "event-loop";
+      Facts.Functions[Idx].EntryReason = "the function annotated as loop code";
+    }
+  FunctionCollector(*this, FD, Idx).run(Body);
+}
+
+} // namespace
+
+TuFacts collectFacts(ASTContext &Ctx, const RuleSet &Rules) {
+  TuCollector C(Ctx, Rules);
+  if (OptionalFileEntryRef FE =
+          Ctx.getSourceManager().getFileEntryRefForID(
+              Ctx.getSourceManager().getMainFileID())) {
+    C.Facts.MainFile = C.loc(Ctx.getSourceManager().getLocForStartOfFile(
+                                 Ctx.getSourceManager().getMainFileID()))
+                           .File;
+  }
+  C.Facts.RulesDigest = Rules.digest();
+  C.run();
+  return std::move(C.Facts);
+}
+
+} // namespace blockwatch

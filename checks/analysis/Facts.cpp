@@ -1,0 +1,208 @@
+//===- Facts.cpp - JSON form of facts -------------------------------------===//
+#include "Facts.h"
+
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <tuple>
+
+namespace blockwatch {
+
+bool SourceLoc::operator<(const SourceLoc &O) const {
+  return std::tie(File, Line, Col, EndLine, EndCol) <
+         std::tie(O.File, O.Line, O.Col, O.EndLine, O.EndCol);
+}
+bool SourceLoc::operator==(const SourceLoc &O) const {
+  return std::tie(File, Line, Col, EndLine, EndCol) ==
+         std::tie(O.File, O.Line, O.Col, O.EndLine, O.EndCol);
+}
+
+using nlohmann::json;
+
+static json locJson(const SourceLoc &L) {
+  return json::array({L.File, L.Line, L.Col, L.EndLine, L.EndCol, L.Offset,
+                      L.EndOffset});
+}
+static SourceLoc locFrom(const json &J) {
+  if (!J.is_array() || J.size() != 7)
+    throw std::runtime_error("malformed location");
+  SourceLoc L;
+  L.File = J[0].get<std::string>();
+  L.Line = J[1].get<unsigned>();
+  L.Col = J[2].get<unsigned>();
+  L.EndLine = J[3].get<unsigned>();
+  L.EndCol = J[4].get<unsigned>();
+  L.Offset = J[5].get<unsigned>();
+  L.EndOffset = J[6].get<unsigned>();
+  return L;
+}
+
+static json lockJson(const HeldLock &H) {
+  return {{"id", H.Id},
+          {"shared", H.Shared},
+          {"recursive", H.Recursive},
+          {"at", locJson(H.AcquiredAt)}};
+}
+static HeldLock lockFrom(const json &J) {
+  HeldLock H;
+  H.Id = J.at("id").get<std::string>();
+  H.Shared = J.at("shared").get<bool>();
+  H.Recursive = J.at("recursive").get<bool>();
+  H.AcquiredAt = locFrom(J.at("at"));
+  return H;
+}
+static json locksJson(const std::vector<HeldLock> &V) {
+  json A = json::array();
+  for (const auto &H : V)
+    A.push_back(lockJson(H));
+  return A;
+}
+static std::vector<HeldLock> locksFrom(const json &J) {
+  std::vector<HeldLock> V;
+  for (const auto &E : J)
+    V.push_back(lockFrom(E));
+  return V;
+}
+static json fixJson(const FixFact &F) {
+  return {{"file", F.File},
+          {"offset", F.Offset},
+          {"length", F.Length},
+          {"text", F.Text},
+          {"description", F.Description}};
+}
+static FixFact fixFrom(const json &J) {
+  FixFact F;
+  F.File = J.at("file").get<std::string>();
+  F.Offset = J.at("offset").get<unsigned>();
+  F.Length = J.at("length").get<unsigned>();
+  F.Text = J.at("text").get<std::string>();
+  F.Description = J.at("description").get<std::string>();
+  return F;
+}
+
+void to_json(json &J, const TuFacts &F) {
+  json Fns = json::array();
+  for (const auto &Fn : F.Functions) {
+    json JF = {{"usr", Fn.Usr},
+               {"name", Fn.Name},
+               {"at", locJson(Fn.At)},
+               {"body", Fn.HasBody},
+               {"extern_c", Fn.ExternC}};
+    if (!Fn.EntryContext.empty()) {
+      JF["entry"] = Fn.EntryContext;
+      JF["entry_reason"] = Fn.EntryReason;
+    }
+    json Calls = json::array();
+    for (const auto &C : Fn.Calls)
+      Calls.push_back({{"callee", C.Callee},
+                       {"name", C.CalleeName},
+                       {"at", locJson(C.At)},
+                       {"held", locksJson(C.Held)}});
+    json Blocks = json::array();
+    for (const auto &B : Fn.Blocking) {
+      json Fixes = json::array();
+      for (const auto &[Ctx, Fx] : B.Fixes)
+        Fixes.push_back({{"context", Ctx}, {"fix", fixJson(Fx)}});
+      Blocks.push_back({{"api", B.Api},
+                        {"kind", B.Kind},
+                        {"alternative", B.Alternative},
+                        {"releases", B.ReleasesLock},
+                        {"at", locJson(B.At)},
+                        {"held", locksJson(B.Held)},
+                        {"fixes", Fixes}});
+    }
+    json Susp = json::array();
+    for (const auto &S : Fn.Suspends)
+      Susp.push_back(
+          {{"what", S.What}, {"at", locJson(S.At)}, {"held", locksJson(S.Held)}});
+    json Acq = json::array();
+    for (const auto &A : Fn.Acquires)
+      Acq.push_back({{"lock", lockJson(A.Lock)},
+                     {"try", A.Try},
+                     {"blocks_thread", A.BlocksThread},
+                     {"held", locksJson(A.Held)},
+                     {"at", locJson(A.At)}});
+    json Sp = json::array();
+    for (const auto &S : Fn.Spawns)
+      Sp.push_back({{"target", S.Target},
+                    {"target_name", S.TargetName},
+                    {"context", S.Context},
+                    {"via", S.Via},
+                    {"at", locJson(S.At)}});
+    JF["calls"] = Calls;
+    JF["blocking"] = Blocks;
+    JF["suspends"] = Susp;
+    JF["acquires"] = Acq;
+    JF["spawns"] = Sp;
+    Fns.push_back(JF);
+  }
+  J = {{"blockwatch_facts", TuFacts::Version},
+       {"main_file", F.MainFile},
+       {"rules", F.RulesDigest},
+       {"functions", Fns}};
+}
+
+void from_json(const json &J, TuFacts &F) {
+  try {
+    if (!J.is_object() || !J.contains("blockwatch_facts"))
+      throw std::runtime_error("not a blockwatch facts document");
+    int V = J.at("blockwatch_facts").get<int>();
+    if (V != TuFacts::Version)
+      throw std::runtime_error("facts version " + std::to_string(V) +
+                               " is not supported (expected " +
+                               std::to_string(TuFacts::Version) + ")");
+    F.MainFile = J.at("main_file").get<std::string>();
+    F.RulesDigest = J.at("rules").get<std::string>();
+    F.Functions.clear();
+    for (const auto &JF : J.at("functions")) {
+      FunctionFact Fn;
+      Fn.Usr = JF.at("usr").get<std::string>();
+      Fn.Name = JF.at("name").get<std::string>();
+      Fn.At = locFrom(JF.at("at"));
+      Fn.HasBody = JF.at("body").get<bool>();
+      Fn.ExternC = JF.at("extern_c").get<bool>();
+      if (JF.contains("entry")) {
+        Fn.EntryContext = JF.at("entry").get<std::string>();
+        Fn.EntryReason = JF.at("entry_reason").get<std::string>();
+      }
+      for (const auto &C : JF.at("calls"))
+        Fn.Calls.push_back({C.at("callee").get<std::string>(),
+                            C.at("name").get<std::string>(), locFrom(C.at("at")),
+                            locksFrom(C.at("held"))});
+      for (const auto &B : JF.at("blocking")) {
+        BlockingFact BF;
+        BF.Api = B.at("api").get<std::string>();
+        BF.Kind = B.at("kind").get<std::string>();
+        BF.Alternative = B.at("alternative").get<std::string>();
+        BF.ReleasesLock = B.at("releases").get<std::string>();
+        BF.At = locFrom(B.at("at"));
+        BF.Held = locksFrom(B.at("held"));
+        for (const auto &X : B.at("fixes"))
+          BF.Fixes.emplace_back(X.at("context").get<std::string>(),
+                                fixFrom(X.at("fix")));
+        Fn.Blocking.push_back(std::move(BF));
+      }
+      for (const auto &S : JF.at("suspends"))
+        Fn.Suspends.push_back({S.at("what").get<std::string>(),
+                               locFrom(S.at("at")), locksFrom(S.at("held"))});
+      for (const auto &A : JF.at("acquires")) {
+        AcquireFact AF;
+        AF.Lock = lockFrom(A.at("lock"));
+        AF.Try = A.at("try").get<bool>();
+        AF.BlocksThread = A.at("blocks_thread").get<bool>();
+        AF.Held = locksFrom(A.at("held"));
+        AF.At = locFrom(A.at("at"));
+        Fn.Acquires.push_back(std::move(AF));
+      }
+      for (const auto &S : JF.at("spawns"))
+        Fn.Spawns.push_back({S.at("target").get<std::string>(),
+                             S.at("target_name").get<std::string>(),
+                             S.at("context").get<std::string>(),
+                             S.at("via").get<std::string>(), locFrom(S.at("at"))});
+      F.Functions.push_back(std::move(Fn));
+    }
+  } catch (const json::exception &E) {
+    throw std::runtime_error(std::string("malformed facts: ") + E.what());
+  }
+}
+
+} // namespace blockwatch

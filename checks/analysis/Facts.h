@@ -1,0 +1,118 @@
+//===- Facts.h - what one translation unit says about itself --------------===//
+//
+// The checks and the driver collect the same facts from a TU; the analysis
+// turns facts (of one TU, or of many merged by USR) into findings. Facts hold
+// no pointers into the AST, so they can be cached, written as JSON, shipped
+// between machines and merged.
+//
+//===----------------------------------------------------------------------===//
+#ifndef BLOCKWATCH_FACTS_H
+#define BLOCKWATCH_FACTS_H
+
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <vector>
+
+namespace blockwatch {
+
+/// A source range, 1-based lines and byte columns as clang reports them, plus
+/// byte offsets for fix-its. End is one past the last character.
+struct SourceLoc {
+  std::string File;
+  unsigned Line = 0, Col = 0, EndLine = 0, EndCol = 0;
+  unsigned Offset = 0, EndOffset = 0;
+  bool valid() const { return !File.empty() && Line != 0; }
+  bool operator<(const SourceLoc &O) const;
+  bool operator==(const SourceLoc &O) const;
+};
+
+/// A replacement of [Offset, Offset+Length) in File.
+struct FixFact {
+  std::string File;
+  unsigned Offset = 0, Length = 0;
+  std::string Text;
+  std::string Description;
+};
+
+/// A lock as the analysis identifies it: its class (lockdep style), so
+/// 'Session::mu_' names the member of every Session.
+struct HeldLock {
+  std::string Id;
+  bool Shared = false;
+  bool Recursive = false;
+  SourceLoc AcquiredAt;
+};
+
+struct CallFact {
+  std::string Callee;     ///< USR
+  std::string CalleeName; ///< Qualified name for messages.
+  SourceLoc At;
+  std::vector<HeldLock> Held;
+};
+
+struct BlockingFact {
+  std::string Api; ///< Qualified name, e.g. "::recv".
+  std::string Kind;
+  std::string Alternative;
+  std::string ReleasesLock; ///< Condition waits release this lock.
+  SourceLoc At;
+  std::vector<HeldLock> Held;
+  /// Context kind -> fix-it valid there.
+  std::vector<std::pair<std::string, FixFact>> Fixes;
+};
+
+struct SuspendFact {
+  std::string What; ///< "co_await" or "co_yield"
+  SourceLoc At;
+  std::vector<HeldLock> Held;
+};
+
+struct AcquireFact {
+  HeldLock Lock;
+  bool Try = false;
+  bool BlocksThread = true;
+  std::vector<HeldLock> Held; ///< Locks held before this acquisition.
+  SourceLoc At;
+};
+
+/// A callable handed to an API that runs it elsewhere: on a loop thread
+/// (an entry, with a context kind) or on another thread (a handoff).
+struct SpawnFact {
+  std::string Target; ///< USR of the callable's function.
+  std::string TargetName;
+  std::string Context; ///< Empty for handoffs.
+  std::string Via;     ///< The API, e.g. "::boost::asio::post".
+  SourceLoc At;
+};
+
+struct FunctionFact {
+  std::string Usr;
+  std::string Name;
+  SourceLoc At;
+  bool HasBody = false;
+  bool ExternC = false;
+  /// Non-empty when the function itself is loop code: a coroutine of a task
+  /// type, a function taking a yield context, or a user annotation.
+  std::string EntryContext;
+  std::string EntryReason;
+  std::vector<CallFact> Calls;
+  std::vector<BlockingFact> Blocking;
+  std::vector<SuspendFact> Suspends;
+  std::vector<AcquireFact> Acquires;
+  std::vector<SpawnFact> Spawns;
+};
+
+struct TuFacts {
+  static constexpr int Version = 1;
+  std::string MainFile;
+  std::string RulesDigest;
+  std::vector<FunctionFact> Functions;
+};
+
+void to_json(nlohmann::json &J, const TuFacts &F);
+/// Throws std::runtime_error with a message naming what is wrong.
+void from_json(const nlohmann::json &J, TuFacts &F);
+
+} // namespace blockwatch
+
+#endif

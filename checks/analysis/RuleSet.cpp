@@ -1,0 +1,765 @@
+//===- RuleSet.cpp - strict loader for rule packs -------------------------===//
+#include "RuleSet.h"
+#include "LocatedJson.h"
+
+#include <cstdint>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace blockwatch {
+
+namespace {
+struct BuiltinPack {
+  const char *Name;
+  const char *Text;
+};
+const BuiltinPack BuiltinPacks[] = {
+#include "BuiltinRules.inc"
+};
+
+const std::set<std::string> BlockingKinds = {
+    "sleep",     "socket-io",   "file-io", "dns",     "lock-wait",
+    "condition-wait", "join",   "future-wait", "process", "sync-rpc",
+    "io-wait",   "ipc"};
+const std::set<std::string> LockOps = {
+    "lock",   "unlock",          "try_lock", "lock_shared",
+    "unlock_shared", "try_lock_shared", "release"};
+
+const std::map<std::string, std::string> DefaultMutexMethods = {
+    {"lock", "lock"},
+    {"unlock", "unlock"},
+    {"try_lock", "try_lock"},
+    {"try_lock_for", "try_lock"},
+    {"try_lock_until", "try_lock"},
+    {"lock_shared", "lock_shared"},
+    {"unlock_shared", "unlock_shared"},
+    {"try_lock_shared", "try_lock_shared"},
+    {"try_lock_shared_for", "try_lock_shared"},
+    {"try_lock_shared_until", "try_lock_shared"}};
+const std::map<std::string, std::string> DefaultGuardMethods = {
+    {"lock", "lock"},         {"unlock", "unlock"},
+    {"try_lock", "try_lock"}, {"try_lock_for", "try_lock"},
+    {"try_lock_until", "try_lock"}, {"release", "release"}};
+
+std::string hex64(uint64_t V) {
+  static const char *Digits = "0123456789abcdef";
+  std::string S(16, '0');
+  for (int K = 15; K >= 0; --K, V >>= 4)
+    S[K] = Digits[V & 15];
+  return S;
+}
+
+uint64_t fnv1a(const std::string &S) {
+  uint64_t H = 1469598103934665603ull;
+  for (unsigned char C : S) {
+    H ^= C;
+    H *= 1099511628211ull;
+  }
+  return H;
+}
+
+bool validQualifiedName(const std::string &N) {
+  if (N.size() < 3 || N.compare(0, 2, "::") != 0)
+    return false;
+  size_t I = 2;
+  while (true) {
+    size_t Start = I;
+    while (I < N.size() && (isalnum(static_cast<unsigned char>(N[I])) ||
+                            N[I] == '_' || N[I] == '~'))
+      ++I;
+    if (I == Start)
+      return false;
+    if (I == N.size())
+      return true;
+    if (N.compare(I, 2, "::") != 0)
+      return false;
+    I += 2;
+  }
+}
+
+/// Validates one pack against the schema, reporting errors with positions.
+class PackReader {
+public:
+  PackReader(const std::string &File, const LocatedJson &Doc,
+             std::vector<std::string> &Errors)
+      : File(File), Doc(Doc), Errors(Errors) {}
+
+  void error(const std::string &Ptr, const std::string &Msg, bool AtKey) {
+    TextPos P = AtKey ? Doc.keyPos(Ptr) : Doc.valuePos(Ptr);
+    Errors.push_back(File + ":" + std::to_string(P.Line) + ":" +
+                     std::to_string(P.Col) + ": error: " + Msg);
+  }
+
+  Origin origin(const std::string &Ptr) {
+    return Origin{File, Doc.valuePos(Ptr).Line};
+  }
+
+  /// Checks that \p Obj (at \p Ptr) is an object whose keys are all in
+  /// \p Allowed and that \p Required are present.
+  bool checkObject(const nlohmann::json &Obj, const std::string &Ptr,
+                   const std::string &What, const std::set<std::string> &Allowed,
+                   const std::set<std::string> &Required) {
+    if (!Obj.is_object()) {
+      error(Ptr, What + " must be an object", false);
+      return false;
+    }
+    bool Ok = true;
+    for (auto It = Obj.begin(); It != Obj.end(); ++It) {
+      if (!Allowed.count(It.key())) {
+        std::string List;
+        for (const auto &A : Allowed)
+          List += (List.empty() ? "" : ", ") + A;
+        error(Ptr + "/" + jsonPointerEscape(It.key()),
+              "unknown key '" + It.key() + "' in " + What + " (expected one of: " +
+                  List + ")",
+              true);
+        Ok = false;
+      }
+    }
+    for (const auto &R : Required)
+      if (!Obj.contains(R)) {
+        error(Ptr, What + " is missing required key '" + R + "'", false);
+        Ok = false;
+      }
+    return Ok;
+  }
+
+  bool getString(const nlohmann::json &Obj, const std::string &Ptr,
+                 const std::string &Key, std::string &Out) {
+    if (!Obj.contains(Key))
+      return true;
+    const auto &V = Obj[Key];
+    if (!V.is_string()) {
+      error(Ptr + "/" + Key, "'" + Key + "' must be a string", false);
+      return false;
+    }
+    Out = V.get<std::string>();
+    return true;
+  }
+
+  bool getBool(const nlohmann::json &Obj, const std::string &Ptr,
+               const std::string &Key, bool &Out) {
+    if (!Obj.contains(Key))
+      return true;
+    const auto &V = Obj[Key];
+    if (!V.is_boolean()) {
+      error(Ptr + "/" + Key, "'" + Key + "' must be true or false", false);
+      return false;
+    }
+    Out = V.get<bool>();
+    return true;
+  }
+
+  bool getInt(const nlohmann::json &Obj, const std::string &Ptr,
+              const std::string &Key, long long &Out) {
+    if (!Obj.contains(Key))
+      return true;
+    const auto &V = Obj[Key];
+    if (!V.is_number_integer()) {
+      error(Ptr + "/" + Key, "'" + Key + "' must be an integer", false);
+      return false;
+    }
+    Out = V.get<long long>();
+    return true;
+  }
+
+  /// Reads exactly one of \p Key (a qualified name) or \p Key_regex.
+  bool getPattern(const nlohmann::json &Obj, const std::string &Ptr,
+                  const std::string &Key, NamePattern &Out) {
+    std::string RegexKey = Key + "_regex";
+    bool HasExact = Obj.contains(Key), HasRegex = Obj.contains(RegexKey);
+    if (HasExact == HasRegex) {
+      error(Ptr, "exactly one of '" + Key + "' and '" + RegexKey +
+                     "' is required",
+            false);
+      return false;
+    }
+    if (HasExact) {
+      if (!getString(Obj, Ptr, Key, Out.Exact))
+        return false;
+      if (!validQualifiedName(Out.Exact)) {
+        error(Ptr + "/" + Key,
+              "malformed qualified name '" + Out.Exact +
+                  "' (expected '::ns::name', starting with '::')",
+              false);
+        return false;
+      }
+      return true;
+    }
+    if (!getString(Obj, Ptr, RegexKey, Out.RegexText))
+      return false;
+    try {
+      Out.Regex = std::make_shared<std::regex>(
+          Out.RegexText, std::regex::ECMAScript | std::regex::optimize);
+    } catch (const std::regex_error &E) {
+      error(Ptr + "/" + RegexKey,
+            "invalid regular expression '" + Out.RegexText + "': " + E.what(),
+            false);
+      return false;
+    }
+    return true;
+  }
+
+  bool getConditions(const nlohmann::json &Obj, const std::string &Ptr,
+                     const std::string &Key, std::vector<ArgCondition> &Out) {
+    if (!Obj.contains(Key))
+      return true;
+    const auto &Arr = Obj[Key];
+    std::string APtr = Ptr + "/" + Key;
+    if (!Arr.is_array()) {
+      error(APtr, "'" + Key + "' must be an array of argument conditions",
+            false);
+      return false;
+    }
+    bool Ok = true;
+    for (size_t I = 0; I < Arr.size(); ++I) {
+      std::string CPtr = APtr + "/" + std::to_string(I);
+      const auto &C = Arr[I];
+      if (!checkObject(C, CPtr, "argument condition",
+                       {"arg", "equals", "has_flag", "type_regex", "missing"},
+                       {"arg"})) {
+        Ok = false;
+        continue;
+      }
+      ArgCondition AC;
+      long long Arg = 0;
+      Ok &= getInt(C, CPtr, "arg", Arg);
+      AC.Arg = static_cast<int>(Arg);
+      int Forms = C.contains("equals") + C.contains("has_flag") +
+                  C.contains("type_regex") + C.contains("missing");
+      if (Forms != 1) {
+        error(CPtr,
+              "an argument condition needs exactly one of 'equals', "
+              "'has_flag', 'type_regex', 'missing'",
+              false);
+        Ok = false;
+        continue;
+      }
+      if (C.contains("equals")) {
+        AC.K = ArgCondition::Equals;
+        Ok &= getInt(C, CPtr, "equals", AC.Value);
+      } else if (C.contains("has_flag")) {
+        AC.K = ArgCondition::HasFlag;
+        Ok &= getInt(C, CPtr, "has_flag", AC.Value);
+      } else if (C.contains("missing")) {
+        AC.K = ArgCondition::Missing;
+        bool B = false;
+        Ok &= getBool(C, CPtr, "missing", B);
+      } else {
+        AC.K = ArgCondition::TypeMatches;
+        Ok &= getPattern(C, CPtr, "type", AC.Type);
+      }
+      Out.push_back(std::move(AC));
+    }
+    return Ok;
+  }
+
+  bool getMethods(const nlohmann::json &Obj, const std::string &Ptr,
+                  std::map<std::string, std::string> &Out) {
+    if (!Obj.contains("methods"))
+      return true;
+    const auto &M = Obj["methods"];
+    std::string MPtr = Ptr + "/methods";
+    if (!M.is_object()) {
+      error(MPtr, "'methods' must map method names to lock operations", false);
+      return false;
+    }
+    Out.clear();
+    bool Ok = true;
+    for (auto It = M.begin(); It != M.end(); ++It) {
+      std::string VPtr = MPtr + "/" + jsonPointerEscape(It.key());
+      if (!It.value().is_string() ||
+          !LockOps.count(It.value().get<std::string>())) {
+        error(VPtr,
+              "lock operation of method '" + It.key() +
+                  "' must be one of: lock, unlock, try_lock, lock_shared, "
+                  "unlock_shared, try_lock_shared, release",
+              false);
+        Ok = false;
+        continue;
+      }
+      Out[It.key()] = It.value().get<std::string>();
+    }
+    return Ok;
+  }
+
+  std::string File;
+  const LocatedJson &Doc;
+  std::vector<std::string> &Errors;
+};
+} // namespace
+
+bool NamePattern::matches(const std::string &QualName) const {
+  if (Regex)
+    return std::regex_search(QualName, *Regex);
+  return QualName == Exact;
+}
+
+template <typename T>
+void RuleSet::Table<T>::add(T Item, const NamePattern &P) {
+  Items.push_back(std::move(Item));
+  if (P.Regex)
+    Regexes.push_back(Items.size() - 1);
+  else
+    Exact[P.Exact].push_back(Items.size() - 1);
+}
+
+template <typename T>
+std::vector<const T *>
+RuleSet::Table<T>::findAll(const std::string &Name) const {
+  std::vector<const T *> Out;
+  auto It = Exact.find(Name);
+  if (It != Exact.end())
+    for (size_t I : It->second)
+      Out.push_back(&Items[I]);
+  for (size_t I : Regexes) {
+    const T &Item = Items[I];
+    const NamePattern *P = nullptr;
+    if constexpr (std::is_same_v<T, NamePattern>)
+      P = &Item;
+    else if constexpr (std::is_same_v<T, BlockingApi> ||
+                       std::is_same_v<T, LockFunction> ||
+                       std::is_same_v<T, FdSetter>)
+      P = &Item.Name;
+    else if constexpr (std::is_same_v<T, SpawnApi>)
+      P = &Item.Call;
+    else
+      P = &Item.Type;
+    if (P->matches(Name))
+      Out.push_back(&Item);
+  }
+  return Out;
+}
+
+template <typename T>
+const T *RuleSet::Table<T>::find(const std::string &Name) const {
+  auto All = findAll(Name);
+  return All.empty() ? nullptr : All.front();
+}
+
+bool RuleSet::loadText(const std::string &File, const std::string &Text,
+                       std::vector<std::string> &Errors) {
+  LocatedJson Doc;
+  std::string ParseError;
+  if (!Doc.parse(Text, ParseError)) {
+    Errors.push_back(File + ":" + ParseError.substr(0, ParseError.find(": ")) +
+                     ": error: invalid JSON: " +
+                     ParseError.substr(ParseError.find(": ") + 2));
+    return false;
+  }
+  PackReader R(File, Doc, Errors);
+  const nlohmann::json &Root = Doc.root();
+  size_t ErrorsBefore = Errors.size();
+  if (!R.checkObject(Root, "", "rule pack",
+                     {"pack", "provenance", "contexts", "blocking",
+                      "nonblocking", "foreign", "mutexes", "guards",
+                      "lock_tags", "lock_functions", "entries", "handoffs",
+                      "task_types", "entry_parameters", "invokers", "binders",
+                      "nonblocking_fds"},
+                     {"pack", "provenance"}))
+    return false;
+  std::string PackName, Provenance;
+  R.getString(Root, "", "pack", PackName);
+  R.getString(Root, "", "provenance", Provenance);
+
+  // Every section is an array of objects; visit each with its pointer.
+  auto ForEach = [&](const std::string &Key, auto Fn) {
+    if (!Root.contains(Key))
+      return;
+    const auto &Arr = Root[Key];
+    if (!Arr.is_array()) {
+      R.error("/" + Key, "'" + Key + "' must be an array", false);
+      return;
+    }
+    for (size_t I = 0; I < Arr.size(); ++I)
+      Fn(Arr[I], "/" + Key + "/" + std::to_string(I));
+  };
+
+  // Duplicates are errors: two entries for one API would make the answer
+  // depend on load order.
+  std::map<std::string, std::string> &Seen = SeenEntries;
+  auto CheckDuplicate = [&](const std::string &Section, const NamePattern &P,
+                            const std::string &Ptr, const std::string &Key) {
+    std::string Id = Section + "\n" + P.text();
+    TextPos Pos = Doc.valuePos(Ptr);
+    std::string Here = File + ":" + std::to_string(Pos.Line);
+    auto [It, New] = Seen.emplace(Id, Here);
+    if (!New) {
+      R.error(Ptr + "/" + Key,
+              "duplicate " + Section + " entry '" + P.text() +
+                  "' (first defined at " + It->second + ")",
+              true);
+      return false;
+    }
+    return true;
+  };
+
+  ForEach("contexts", [&](const nlohmann::json &O, const std::string &P) {
+    if (!R.checkObject(O, P, "context", {"name", "thread", "handoff"},
+                       {"name", "thread", "handoff"}))
+      return;
+    ContextInfo C;
+    R.getString(O, P, "name", C.Name);
+    R.getString(O, P, "thread", C.Thread);
+    R.getString(O, P, "handoff", C.Handoff);
+    if (Contexts.count(C.Name)) {
+      R.error(P + "/name", "duplicate context '" + C.Name + "'", true);
+      return;
+    }
+    Contexts[C.Name] = C;
+  });
+  auto CheckContext = [&](const nlohmann::json &O, const std::string &P,
+                          std::string &Out) {
+    if (!R.getString(O, P, "context", Out))
+      return false;
+    // Packs may use a context another pack declares; checked once all
+    // packs are loaded.
+    TextPos Pos = Doc.valuePos(P + "/context");
+    ContextRefs.push_back({Out, File + ":" + std::to_string(Pos.Line) + ":" +
+                                    std::to_string(Pos.Col)});
+    return true;
+  };
+
+  ForEach("blocking", [&](const nlohmann::json &O, const std::string &P) {
+    if (!R.checkObject(O, P, "blocking entry",
+                       {"name", "name_regex", "kind", "unless", "alternative",
+                        "releases_arg", "fixes"},
+                       {"kind"}))
+      return;
+    BlockingApi B;
+    bool Ok = R.getPattern(O, P, "name", B.Name);
+    Ok &= R.getString(O, P, "kind", B.Kind);
+    if (Ok && !BlockingKinds.count(B.Kind)) {
+      std::string List;
+      for (const auto &K : BlockingKinds)
+        List += (List.empty() ? "" : ", ") + K;
+      R.error(P + "/kind", "unknown blocking kind '" + B.Kind +
+                               "' (expected one of: " + List + ")",
+              false);
+      Ok = false;
+    }
+    Ok &= R.getConditions(O, P, "unless", B.Unless);
+    Ok &= R.getString(O, P, "alternative", B.Alternative);
+    long long Rel = -1;
+    Ok &= R.getInt(O, P, "releases_arg", Rel);
+    B.ReleasesArg = static_cast<int>(Rel);
+    if (O.contains("fixes")) {
+      const auto &F = O["fixes"];
+      if (!F.is_array()) {
+        R.error(P + "/fixes", "'fixes' must be an array", false);
+        Ok = false;
+      } else {
+        for (size_t I = 0; I < F.size(); ++I) {
+          std::string FP = P + "/fixes/" + std::to_string(I);
+          if (!R.checkObject(F[I], FP, "fix", {"context", "replace_callee"},
+                             {"context", "replace_callee"})) {
+            Ok = false;
+            continue;
+          }
+          BlockingFix Fix;
+          Ok &= CheckContext(F[I], FP, Fix.Context);
+          Ok &= R.getString(F[I], FP, "replace_callee", Fix.ReplaceCallee);
+          B.Fixes.push_back(Fix);
+        }
+      }
+    }
+    B.From = R.origin(P);
+    if (Ok && CheckDuplicate("blocking", B.Name, P,
+                             B.Name.Regex ? "name_regex" : "name"))
+      Blocking.add(B, B.Name);
+  });
+
+  auto SimpleNames = [&](const std::string &Section, Table<NamePattern> &T) {
+    ForEach(Section, [&](const nlohmann::json &O, const std::string &P) {
+      if (!R.checkObject(O, P, Section + " entry", {"name", "name_regex"}, {}))
+        return;
+      NamePattern N;
+      if (R.getPattern(O, P, "name", N) &&
+          CheckDuplicate(Section, N, P, N.Regex ? "name_regex" : "name"))
+        T.add(N, N);
+    });
+  };
+  SimpleNames("nonblocking", NonBlocking);
+  SimpleNames("foreign", Foreign);
+  SimpleNames("invokers", Invokers);
+  SimpleNames("binders", Binders);
+
+  ForEach("mutexes", [&](const nlohmann::json &O, const std::string &P) {
+    if (!R.checkObject(O, P, "mutex entry",
+                       {"type", "type_regex", "recursive", "shared",
+                        "blocks_thread", "methods"},
+                       {}))
+      return;
+    MutexType M;
+    M.Methods = DefaultMutexMethods;
+    bool Ok = R.getPattern(O, P, "type", M.Type);
+    Ok &= R.getBool(O, P, "recursive", M.Recursive);
+    Ok &= R.getBool(O, P, "shared", M.Shared);
+    Ok &= R.getBool(O, P, "blocks_thread", M.BlocksThread);
+    Ok &= R.getMethods(O, P, M.Methods);
+    M.From = R.origin(P);
+    if (Ok && CheckDuplicate("mutexes", M.Type, P,
+                             M.Type.Regex ? "type_regex" : "type"))
+      Mutexes.add(M, M.Type);
+  });
+
+  ForEach("guards", [&](const nlohmann::json &O, const std::string &P) {
+    if (!R.checkObject(O, P, "guard entry",
+                       {"type", "type_regex", "mode", "multi", "relockable",
+                        "methods"},
+                       {}))
+      return;
+    GuardType G;
+    bool Ok = R.getPattern(O, P, "type", G.Type);
+    std::string Mode = "exclusive";
+    Ok &= R.getString(O, P, "mode", Mode);
+    if (Mode != "exclusive" && Mode != "shared") {
+      R.error(P + "/mode", "'mode' must be 'exclusive' or 'shared'", false);
+      Ok = false;
+    }
+    G.SharedMode = Mode == "shared";
+    Ok &= R.getBool(O, P, "multi", G.Multi);
+    Ok &= R.getBool(O, P, "relockable", G.Relockable);
+    if (G.Relockable)
+      G.Methods = DefaultGuardMethods;
+    Ok &= R.getMethods(O, P, G.Methods);
+    G.From = R.origin(P);
+    if (Ok && CheckDuplicate("guards", G.Type, P,
+                             G.Type.Regex ? "type_regex" : "type"))
+      Guards.add(G, G.Type);
+  });
+
+  ForEach("lock_tags", [&](const nlohmann::json &O, const std::string &P) {
+    if (!R.checkObject(O, P, "lock tag entry", {"type", "type_regex", "effect"},
+                       {"effect"}))
+      return;
+    LockTag T;
+    bool Ok = R.getPattern(O, P, "type", T.Type);
+    Ok &= R.getString(O, P, "effect", T.Effect);
+    if (Ok && T.Effect != "defer" && T.Effect != "try" && T.Effect != "adopt") {
+      R.error(P + "/effect", "'effect' must be 'defer', 'try' or 'adopt'",
+              false);
+      Ok = false;
+    }
+    if (Ok && CheckDuplicate("lock_tags", T.Type, P,
+                             T.Type.Regex ? "type_regex" : "type"))
+      Tags.add(T, T.Type);
+  });
+
+  ForEach("lock_functions", [&](const nlohmann::json &O, const std::string &P) {
+    if (!R.checkObject(O, P, "lock function entry",
+                       {"name", "name_regex", "op", "arg"}, {"op"}))
+      return;
+    LockFunction F;
+    bool Ok = R.getPattern(O, P, "name", F.Name);
+    Ok &= R.getString(O, P, "op", F.Op);
+    if (Ok && !LockOps.count(F.Op) && F.Op != "lock_all") {
+      R.error(P + "/op",
+              "unknown lock operation '" + F.Op +
+                  "' (expected lock, unlock, try_lock, lock_shared, "
+                  "unlock_shared, try_lock_shared or lock_all)",
+              false);
+      Ok = false;
+    }
+    long long Arg = 0;
+    Ok &= R.getInt(O, P, "arg", Arg);
+    F.Arg = static_cast<int>(Arg);
+    F.From = R.origin(P);
+    if (Ok && CheckDuplicate("lock_functions", F.Name, P,
+                             F.Name.Regex ? "name_regex" : "name"))
+      LockFunctions.add(F, F.Name);
+  });
+
+  auto ReadSpawn = [&](const std::string &Section, bool Handoff) {
+    ForEach(Section, [&](const nlohmann::json &O, const std::string &P) {
+      std::set<std::string> Allowed = {"call", "call_regex", "callable",
+                                       "when", "unless"};
+      std::set<std::string> Required;
+      if (!Handoff) {
+        Allowed.insert("context");
+        Required.insert("context");
+      }
+      if (!R.checkObject(O, P, Section == "entries" ? "entry" : "handoff",
+                         Allowed, Required))
+        return;
+      SpawnApi S;
+      S.Handoff = Handoff;
+      bool Ok = R.getPattern(O, P, "call", S.Call);
+      if (O.contains("callable")) {
+        const auto &C = O["callable"];
+        if (C.is_string() && C.get<std::string>() == "all")
+          S.CallableArg = -2;
+        else if (C.is_string() && C.get<std::string>() == "last")
+          S.CallableArg = -1;
+        else if (C.is_number_integer() && C.get<long long>() >= 0)
+          S.CallableArg = static_cast<int>(C.get<long long>());
+        else {
+          R.error(P + "/callable",
+                  "'callable' must be an argument index, \"last\" or \"all\"",
+                  false);
+          Ok = false;
+        }
+      }
+      if (!Handoff)
+        Ok &= CheckContext(O, P, S.Context);
+      Ok &= R.getConditions(O, P, "when", S.When);
+      Ok &= R.getConditions(O, P, "unless", S.Unless);
+      S.From = R.origin(P);
+      // Entries and handoffs may share an API (asio::post is an entry on an
+      // io_context and a handoff on a thread_pool), told apart by conditions.
+      if (Ok)
+        Spawns.add(S, S.Call);
+    });
+  };
+  ReadSpawn("entries", false);
+  ReadSpawn("handoffs", true);
+
+  ForEach("nonblocking_fds", [&](const nlohmann::json &O, const std::string &P) {
+    if (!R.checkObject(O, P, "nonblocking_fds entry",
+                       {"name", "name_regex", "fd", "when"}, {"fd"}))
+      return;
+    FdSetter F;
+    bool Ok = R.getPattern(O, P, "name", F.Name);
+    const auto &Fd = O["fd"];
+    if (Fd.is_string() && Fd.get<std::string>() == "result")
+      F.FdArg = -1;
+    else if (Fd.is_number_integer() && Fd.get<long long>() >= 0)
+      F.FdArg = static_cast<int>(Fd.get<long long>());
+    else {
+      R.error(P + "/fd", "'fd' must be an argument index or \"result\"", false);
+      Ok = false;
+    }
+    Ok &= R.getConditions(O, P, "when", F.When);
+    if (Ok && CheckDuplicate("nonblocking_fds", F.Name, P,
+                             F.Name.Regex ? "name_regex" : "name"))
+      FdSetters.add(F, F.Name);
+  });
+
+  auto ReadTyped = [&](const std::string &Section, Table<TypedContext> &T) {
+    ForEach(Section, [&](const nlohmann::json &O, const std::string &P) {
+      if (!R.checkObject(O, P, Section + " entry",
+                         {"type", "type_regex", "context"}, {"context"}))
+        return;
+      TypedContext TC;
+      bool Ok = R.getPattern(O, P, "type", TC.Type);
+      Ok &= CheckContext(O, P, TC.Context);
+      if (Ok && CheckDuplicate(Section, TC.Type, P,
+                               TC.Type.Regex ? "type_regex" : "type"))
+        T.add(TC, TC.Type);
+    });
+  };
+  ReadTyped("task_types", TaskTypes);
+  ReadTyped("entry_parameters", EntryParams);
+
+  if (Errors.size() != ErrorsBefore)
+    return false;
+  PackNames.push_back(PackName);
+  DigestInput += File + "\n" + Text + "\n";
+  Digest = hex64(fnv1a(DigestInput));
+  return true;
+}
+
+bool RuleSet::checkContextRefs(std::vector<std::string> &Errors) const {
+  bool Ok = true;
+  for (const auto &[Name, Where] : ContextRefs)
+    if (!Contexts.count(Name)) {
+      Errors.push_back(Where + ": error: unknown context '" + Name +
+                       "' (declare it in a 'contexts' section)");
+      Ok = false;
+    }
+  return Ok;
+}
+
+bool RuleSet::loadBuiltin(std::vector<std::string> &Errors) {
+  bool Ok = true;
+  for (const auto &P : BuiltinPacks)
+    Ok &= loadText(P.Name, P.Text, Errors);
+  return Ok;
+}
+
+bool RuleSet::loadFile(const std::string &Path,
+                       std::vector<std::string> &Errors) {
+  std::ifstream In(Path, std::ios::binary);
+  if (!In) {
+    Errors.push_back(Path + ": error: cannot read rule pack");
+    return false;
+  }
+  std::stringstream SS;
+  SS << In.rdbuf();
+  return loadText(Path, SS.str(), Errors);
+}
+
+std::shared_ptr<const RuleSet>
+RuleSet::create(const std::string &ExtraFiles,
+                std::vector<std::string> &Errors) {
+  auto RS = std::make_shared<RuleSet>();
+  bool Ok = RS->loadBuiltin(Errors);
+  std::string Cur;
+  auto Flush = [&] {
+    size_t B = Cur.find_first_not_of(" \t");
+    size_t E = Cur.find_last_not_of(" \t");
+    if (B != std::string::npos)
+      Ok &= RS->loadFile(Cur.substr(B, E - B + 1), Errors);
+    Cur.clear();
+  };
+  for (char C : ExtraFiles) {
+    if (C == ',' || C == ';')
+      Flush();
+    else
+      Cur += C;
+  }
+  Flush();
+  Ok &= RS->checkContextRefs(Errors);
+  if (!Ok)
+    return nullptr;
+  return RS;
+}
+
+const BlockingApi *RuleSet::blocking(const std::string &Q) const {
+  return Blocking.find(Q);
+}
+bool RuleSet::isNonBlocking(const std::string &Q) const {
+  return NonBlocking.find(Q) != nullptr;
+}
+bool RuleSet::isForeignApi(const std::string &Q) const {
+  return Foreign.find(Q) != nullptr;
+}
+const MutexType *RuleSet::mutex(const std::string &T) const {
+  return Mutexes.find(T);
+}
+const GuardType *RuleSet::guard(const std::string &T) const {
+  return Guards.find(T);
+}
+const LockTag *RuleSet::lockTag(const std::string &T) const {
+  return Tags.find(T);
+}
+const LockFunction *RuleSet::lockFunction(const std::string &Q) const {
+  return LockFunctions.find(Q);
+}
+std::vector<const SpawnApi *> RuleSet::spawns(const std::string &Q) const {
+  return Spawns.findAll(Q);
+}
+const TypedContext *RuleSet::taskType(const std::string &T) const {
+  return TaskTypes.find(T);
+}
+const TypedContext *RuleSet::entryParameter(const std::string &T) const {
+  return EntryParams.find(T);
+}
+const FdSetter *RuleSet::fdSetter(const std::string &Q) const {
+  return FdSetters.find(Q);
+}
+bool RuleSet::isInvoker(const std::string &Q) const {
+  return Invokers.find(Q) != nullptr;
+}
+bool RuleSet::isBinder(const std::string &Q) const {
+  return Binders.find(Q) != nullptr;
+}
+const ContextInfo &RuleSet::context(const std::string &Name) const {
+  static const ContextInfo Unknown{"", "this thread",
+                                   "move the blocking work to a worker thread"};
+  auto It = Contexts.find(Name);
+  return It == Contexts.end() ? Unknown : It->second;
+}
+
+} // namespace blockwatch

@@ -1,0 +1,184 @@
+//===- RuleSet.h - API knowledge loaded from rule packs -------------------===//
+//
+// Everything blockwatch knows about APIs (what blocks, which types are locks,
+// where event-loop code starts, what hands work to another thread) lives in
+// JSON rule packs. This is their in-memory form and the strict loader; the
+// analysis code never names an API itself. The format is documented in
+// docs/rules.md.
+//
+//===----------------------------------------------------------------------===//
+#ifndef BLOCKWATCH_RULESET_H
+#define BLOCKWATCH_RULESET_H
+
+#include <map>
+#include <memory>
+#include <regex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace blockwatch {
+
+/// Matches a qualified name ("::std::mutex::lock") exactly or by regex.
+struct NamePattern {
+  std::string Exact;
+  std::string RegexText;
+  std::shared_ptr<std::regex> Regex;
+  bool matches(const std::string &QualName) const;
+  const std::string &text() const { return Regex ? RegexText : Exact; }
+};
+
+/// A condition on one argument of a call.
+struct ArgCondition {
+  enum Kind { Equals, HasFlag, TypeMatches, Missing } K = Equals;
+  int Arg = 0; ///< -1 means the last argument.
+  long long Value = 0;
+  NamePattern Type; ///< For TypeMatches: the argument's qualified type name.
+};
+
+/// Where a rule-pack entry was written, for messages and provenance.
+struct Origin {
+  std::string File;
+  unsigned Line = 0;
+};
+
+struct BlockingFix {
+  std::string Context;       ///< Context kind the rewrite is valid in.
+  std::string ReplaceCallee; ///< New spelling of the callee.
+};
+
+struct BlockingApi {
+  NamePattern Name;
+  std::string Kind;
+  std::vector<ArgCondition> Unless; ///< Any matching condition: not blocking.
+  std::string Alternative;
+  int ReleasesArg = -1; ///< Condition waits: argument whose lock is released.
+  std::vector<BlockingFix> Fixes;
+  Origin From;
+};
+
+struct MutexType {
+  NamePattern Type;
+  bool Recursive = false;
+  bool Shared = false;
+  bool BlocksThread = true; ///< False for fiber mutexes: they park the fiber.
+  std::map<std::string, std::string> Methods; ///< method name -> operation.
+  Origin From;
+};
+
+struct GuardType {
+  NamePattern Type;
+  bool SharedMode = false;
+  bool Multi = false;      ///< Locks every mutex argument, in no order.
+  bool Relockable = false; ///< Has lock()/unlock()/release() and tags.
+  std::map<std::string, std::string> Methods;
+  Origin From;
+};
+
+struct LockTag {
+  NamePattern Type;
+  std::string Effect; ///< defer, try, adopt
+};
+
+struct LockFunction {
+  NamePattern Name;
+  std::string Op; ///< lock, unlock, try_lock, lock_shared, ..., lock_all
+  int Arg = 0;
+  Origin From;
+};
+
+/// A call that starts code on a loop thread (entry) or on another thread
+/// (handoff). The callable argument is resolved by the collector.
+struct SpawnApi {
+  NamePattern Call;
+  int CallableArg = -1; ///< -1: last argument; -2: every callable argument.
+  std::string Context;  ///< Empty for handoffs.
+  std::vector<ArgCondition> When;
+  std::vector<ArgCondition> Unless;
+  bool Handoff = false;
+  Origin From;
+};
+
+/// A call that makes a descriptor non-blocking when its conditions hold:
+/// the descriptor is argument FdArg, or the result when FdArg is -1.
+struct FdSetter {
+  NamePattern Name;
+  int FdArg = -1;
+  std::vector<ArgCondition> When;
+};
+
+struct TypedContext {
+  NamePattern Type;
+  std::string Context;
+};
+
+struct ContextInfo {
+  std::string Name;
+  std::string Thread;  ///< "the event loop's thread"
+  std::string Handoff; ///< Advice on moving blocking work off the thread.
+};
+
+class RuleSet {
+public:
+  /// Loads the packs compiled into the binary.
+  bool loadBuiltin(std::vector<std::string> &Errors);
+  /// Loads one pack from \p Text; \p File names it in errors.
+  bool loadText(const std::string &File, const std::string &Text,
+                std::vector<std::string> &Errors);
+  bool loadFile(const std::string &Path, std::vector<std::string> &Errors);
+
+  /// Reports contexts used but declared by no loaded pack.
+  bool checkContextRefs(std::vector<std::string> &Errors) const;
+  /// Builtin packs plus the comma- or semicolon-separated \p ExtraFiles.
+  static std::shared_ptr<const RuleSet>
+  create(const std::string &ExtraFiles, std::vector<std::string> &Errors);
+
+  const BlockingApi *blocking(const std::string &QualName) const;
+  bool isNonBlocking(const std::string &QualName) const;
+  bool isForeignApi(const std::string &QualName) const;
+  const MutexType *mutex(const std::string &TypeName) const;
+  const GuardType *guard(const std::string &TypeName) const;
+  const LockTag *lockTag(const std::string &TypeName) const;
+  const LockFunction *lockFunction(const std::string &QualName) const;
+  std::vector<const SpawnApi *> spawns(const std::string &QualName) const;
+  const TypedContext *taskType(const std::string &TypeName) const;
+  const TypedContext *entryParameter(const std::string &TypeName) const;
+  const FdSetter *fdSetter(const std::string &QualName) const;
+  bool isInvoker(const std::string &QualName) const;
+  bool isBinder(const std::string &QualName) const;
+  const ContextInfo &context(const std::string &Name) const;
+
+  /// Identifies the packs' content; facts made with other packs don't mix.
+  const std::string &digest() const { return Digest; }
+  const std::vector<std::string> &packNames() const { return PackNames; }
+
+private:
+  template <typename T> struct Table {
+    std::unordered_map<std::string, std::vector<size_t>> Exact;
+    std::vector<size_t> Regexes;
+    std::vector<T> Items;
+    void add(T Item, const NamePattern &P);
+    std::vector<const T *> findAll(const std::string &Name) const;
+    const T *find(const std::string &Name) const;
+  };
+
+  Table<BlockingApi> Blocking;
+  Table<NamePattern> NonBlocking, Foreign, Invokers, Binders;
+  Table<MutexType> Mutexes;
+  Table<GuardType> Guards;
+  Table<LockTag> Tags;
+  Table<LockFunction> LockFunctions;
+  Table<SpawnApi> Spawns;
+  Table<FdSetter> FdSetters;
+  Table<TypedContext> TaskTypes, EntryParams;
+  std::map<std::string, ContextInfo> Contexts;
+  std::vector<std::string> PackNames;
+  std::string Digest;
+  std::string DigestInput;
+  std::map<std::string, std::string> SeenEntries;
+  std::vector<std::pair<std::string, std::string>> ContextRefs;
+};
+
+} // namespace blockwatch
+
+#endif

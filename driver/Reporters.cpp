@@ -1,0 +1,400 @@
+//===- Reporters.cpp ------------------------------------------------------===//
+#include "Reporters.h"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace blockwatch {
+
+#ifndef BLOCKWATCH_VERSION
+#define BLOCKWATCH_VERSION "0.0.0"
+#endif
+#ifndef BLOCKWATCH_HOMEPAGE
+#define BLOCKWATCH_HOMEPAGE "https://github.com/blockwatch/blockwatch"
+#endif
+
+const std::vector<RuleInfo> &allRules() {
+  static const std::vector<RuleInfo> Rules = {
+      {rules::BlockingOnEventLoop, "BlockingOnEventLoop",
+       "Blocking call on an event-loop or fiber-scheduler thread",
+       "A handler, fiber or coroutine that runs on an event-loop or "
+       "fiber-scheduler thread reaches a blocking call, directly or through "
+       "calls. While it blocks, every other task on that thread stalls.",
+       "asio::post(io, [&] {\n  std::this_thread::sleep_for(1s);\n});",
+       "asio::steady_timer t(io, 1s);\nt.async_wait([](auto) { /* ... */ });",
+       "high", "error", true},
+      {rules::ReadWithoutDeadline, "ReadWithoutDeadline",
+       "Socket read that can wait forever",
+       "A socket read or accept with no timeout, no readiness wait with a "
+       "finite timeout and no non-blocking mode hangs forever on a peer that "
+       "vanished without closing the connection.",
+       "int fd = accept(lfd, nullptr, nullptr);\nrecv(fd, buf, n, 0);",
+       "timeval tv{30, 0};\nsetsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, "
+       "sizeof tv);\nrecv(fd, buf, n, 0);",
+       "medium", "warning", false},
+      {rules::ChannelSelfDeadlock, "ChannelSelfDeadlock",
+       "Channel operation that can never complete",
+       "A channel send or receive that no other task can ever complete: the "
+       "sender is also the only receiver, or a buffered channel is filled "
+       "beyond its capacity before any consumer runs.",
+       "boost::fibers::unbuffered_channel<int> ch;\nch.push(1);\nint v; "
+       "ch.pop(v);",
+       "boost::fibers::unbuffered_channel<int> ch;\nboost::fibers::fiber "
+       "consumer([&] { int v; ch.pop(v); });\nch.push(1);",
+       "high", "error", false},
+      {rules::LockOrderInversion, "LockOrderInversion",
+       "Locks taken in opposite orders",
+       "Two locks are taken in one order on one path and in the opposite "
+       "order on another. Two threads taking both paths at once deadlock.",
+       "void a() { std::lock_guard g1(m1); std::lock_guard g2(m2); }\nvoid "
+       "b() { std::lock_guard g2(m2); std::lock_guard g1(m1); }",
+       "void a() { std::scoped_lock g(m1, m2); }\nvoid b() { "
+       "std::scoped_lock g(m1, m2); }",
+       "high", "error", true},
+      {rules::ForeignCallWithoutHandoff, "ForeignCallWithoutHandoff",
+       "Opaque foreign call on a loop or fiber thread",
+       "A call into code the analysis cannot see (a C library, a vendor SDK, "
+       "another language's runtime) runs on an event-loop or fiber thread. "
+       "If it blocks, the whole loop freezes.",
+       "asio::post(io, [&] { vendor_sdk_query(h); });",
+       "asio::post(pool, [&] { vendor_sdk_query(h); });", "medium", "warning",
+       false},
+      {rules::BlockingUnderLock, "BlockingUnderLock",
+       "Blocking call while a mutex is held",
+       "A blocking call (sleep, socket or file I/O, DNS, a wait) made while "
+       "a mutex is held makes every thread that needs the mutex wait for the "
+       "I/O too.",
+       "std::lock_guard<std::mutex> g(mu_);\nrecv(fd, buf, n, 0);",
+       "ssize_t got = recv(fd, buf, n, 0);\nstd::lock_guard<std::mutex> "
+       "g(mu_);",
+       "high", "warning", true},
+  };
+  return Rules;
+}
+
+namespace {
+
+/// File contents, read once, split into lines.
+class SourceCache {
+public:
+  const std::vector<std::string> *lines(const std::string &File) {
+    auto It = Files.find(File);
+    if (It != Files.end())
+      return It->second.empty() && Missing.count(File) ? nullptr : &It->second;
+    std::ifstream In(File, std::ios::binary);
+    auto &L = Files[File];
+    if (!In) {
+      Missing.insert({File, true});
+      return nullptr;
+    }
+    std::string Line;
+    while (std::getline(In, Line)) {
+      if (!Line.empty() && Line.back() == '\r')
+        Line.pop_back();
+      L.push_back(Line);
+    }
+    return &L;
+  }
+  std::string line(const std::string &File, unsigned N) {
+    auto *L = lines(File);
+    return L && N >= 1 && N <= L->size() ? (*L)[N - 1] : std::string();
+  }
+  /// The text of a location, whitespace collapsed.
+  std::string text(const SourceLoc &Loc) {
+    std::string Out;
+    for (unsigned N = Loc.Line; N <= Loc.EndLine && N != 0; ++N) {
+      std::string L = line(Loc.File, N);
+      size_t B = N == Loc.Line ? Loc.Col - 1 : 0;
+      size_t E = N == Loc.EndLine ? Loc.EndCol - 1 : L.size();
+      if (B < L.size())
+        Out += L.substr(B, E > B ? E - B : 0) + " ";
+    }
+    std::string Norm;
+    bool Space = false;
+    for (char C : Out) {
+      if (C == ' ' || C == '\t' || C == '\n') {
+        Space = !Norm.empty();
+        continue;
+      }
+      if (Space)
+        Norm += ' ';
+      Space = false;
+      Norm += C;
+    }
+    return Norm;
+  }
+
+private:
+  std::map<std::string, std::vector<std::string>> Files;
+  std::map<std::string, bool> Missing;
+};
+
+std::string relPath(const std::string &File, const std::string &Root) {
+  if (!Root.empty() && File.compare(0, Root.size(), Root) == 0)
+    return File.substr(Root.size());
+  return File;
+}
+
+/// UTF-16 code units before byte column \p Col (1-based) of \p Line.
+unsigned utf16Col(const std::string &Line, unsigned Col) {
+  unsigned Units = 0;
+  size_t I = 0, End = std::min<size_t>(Col - 1, Line.size());
+  while (I < End) {
+    unsigned char C = Line[I];
+    size_t Len = C < 0x80 ? 1 : (C >> 5) == 6 ? 2 : (C >> 4) == 14 ? 3
+                              : (C >> 3) == 30 ? 4 : 1;
+    Units += Len == 4 ? 2 : 1;
+    I += Len;
+  }
+  return Units + 1 + (Col - 1 > Line.size() ? Col - 1 - Line.size() : 0);
+}
+
+uint64_t fnv1a(const std::string &S) {
+  uint64_t H = 1469598103934665603ull;
+  for (unsigned char C : S) {
+    H ^= C;
+    H *= 1099511628211ull;
+  }
+  return H;
+}
+
+std::string hex(uint64_t V) {
+  static const char *D = "0123456789abcdef";
+  std::string S(16, '0');
+  for (int K = 15; K >= 0; --K, V >>= 4)
+    S[K] = D[V & 15];
+  return S;
+}
+
+} // namespace
+
+void writeText(std::ostream &OS, const RunResult &R, const ReportOptions &O) {
+  SourceCache Src;
+  auto Color = [&](const char *Code) -> std::string {
+    return O.Color ? std::string("\033[") + Code + "m" : "";
+  };
+  auto Emit = [&](const SourceLoc &L, const char *Kind, const char *KindColor,
+                  const std::string &Msg, const std::string &Rule) {
+    OS << Color("1") << relPath(L.File, O.SrcRoot) << ":" << L.Line << ":"
+       << L.Col << ": " << Color(KindColor) << Kind << ": " << Color("0")
+       << Color("1") << Msg;
+    if (!Rule.empty())
+      OS << " [" << Rule << "]";
+    OS << Color("0") << "\n";
+    std::string Line = Src.line(L.File, L.Line);
+    if (Line.empty())
+      return;
+    OS << Line << "\n";
+    std::string Caret;
+    for (unsigned I = 1; I < L.Col && I <= Line.size(); ++I)
+      Caret += Line[I - 1] == '\t' ? '\t' : ' ';
+    Caret += '^';
+    if (L.EndLine == L.Line && L.EndCol > L.Col + 1)
+      Caret += std::string(L.EndCol - L.Col - 1, '~');
+    OS << Color("1;32") << Caret << Color("0") << "\n";
+  };
+  for (const Finding &F : R.Findings) {
+    Emit(F.At, "warning", "1;35", F.Message, F.Rule);
+    for (const Note &N : F.Notes)
+      Emit(N.At, "note", "1;30", N.Message, "");
+    for (const FixFact &Fx : F.Fixes)
+      OS << relPath(Fx.File, O.SrcRoot) << ": note: FIX-IT: " << Fx.Description
+         << "\n";
+  }
+}
+
+void writeJson(std::ostream &OS, const RunResult &R, const ReportOptions &O) {
+  using nlohmann::ordered_json;
+  auto Loc = [&](const SourceLoc &L) {
+    return ordered_json{{"file", relPath(L.File, O.SrcRoot)},
+                        {"line", L.Line},
+                        {"column", L.Col},
+                        {"end_line", L.EndLine},
+                        {"end_column", L.EndCol}};
+  };
+  auto Notes = [&](const std::vector<Note> &V) {
+    ordered_json A = ordered_json::array();
+    for (const Note &N : V)
+      A.push_back({{"message", N.Message}, {"location", Loc(N.At)}});
+    return A;
+  };
+  ordered_json Findings = ordered_json::array();
+  for (const Finding &F : R.Findings) {
+    ordered_json Fixes = ordered_json::array();
+    for (const FixFact &Fx : F.Fixes)
+      Fixes.push_back({{"file", relPath(Fx.File, O.SrcRoot)},
+                       {"offset", Fx.Offset},
+                       {"length", Fx.Length},
+                       {"replacement", Fx.Text},
+                       {"description", Fx.Description}});
+    Findings.push_back({{"rule", F.Rule},
+                        {"message", F.Message},
+                        {"location", Loc(F.At)},
+                        {"function", F.Function},
+                        {"notes", Notes(F.Notes)},
+                        {"flow", Notes(F.Flow)},
+                        {"fixes", Fixes}});
+  }
+  ordered_json Errors = ordered_json::array();
+  for (const TuFailure &E : R.Failures)
+    Errors.push_back(
+        {{"file", relPath(E.File, O.SrcRoot)}, {"message", E.Message}});
+  ordered_json Doc = {{"tool", "blockwatch"},
+                      {"version", BLOCKWATCH_VERSION},
+                      {"findings", Findings},
+                      {"errors", Errors}};
+  OS << Doc.dump(2) << "\n";
+}
+
+void writeSarif(std::ostream &OS, const RunResult &R, const ReportOptions &O) {
+  using nlohmann::ordered_json;
+  SourceCache Src;
+  std::string Home = BLOCKWATCH_HOMEPAGE;
+
+  ordered_json Rules = ordered_json::array();
+  std::map<std::string, size_t> RuleIndex;
+  for (const RuleInfo &RI : allRules()) {
+    RuleIndex[RI.Id] = Rules.size();
+    std::string Md = std::string("**") + RI.Short + "**\n\n" + RI.Full +
+                     "\n\nBad:\n\n```cpp\n" + RI.Bad +
+                     "\n```\n\nGood:\n\n```cpp\n" + RI.Good + "\n```\n";
+    std::string Text = std::string(RI.Full) + "\n\nBad:\n" + RI.Bad +
+                       "\n\nGood:\n" + RI.Good + "\n";
+    std::string Level =
+        std::string(RI.Severity) == "error" ? "error" : "warning";
+    Rules.push_back(
+        {{"id", RI.Id},
+         {"name", RI.Name},
+         {"shortDescription", {{"text", RI.Short}}},
+         {"fullDescription", {{"text", RI.Full}}},
+         {"help", {{"text", Text}, {"markdown", Md}}},
+         {"helpUri", Home + "/blob/main/docs/checks/" + RI.Id + ".md"},
+         {"defaultConfiguration", {{"level", Level}}},
+         {"properties",
+          {{"tags", {"concurrency", "reliability"}},
+           {"precision", RI.Precision},
+           {"problem.severity", RI.Severity}}}});
+  }
+
+  auto PhysLoc = [&](const SourceLoc &L) {
+    std::string Line = Src.line(L.File, L.Line);
+    std::string EndLine =
+        L.EndLine == L.Line ? Line : Src.line(L.File, L.EndLine);
+    ordered_json Art;
+    std::string Rel = relPath(L.File, O.SrcRoot);
+    if (Rel != L.File) {
+      Art = {{"uri", Rel}, {"uriBaseId", "%SRCROOT%"}};
+    } else {
+      Art = {{"uri", "file://" + L.File}};
+    }
+    ordered_json Region = {{"startLine", L.Line},
+                           {"startColumn", utf16Col(Line, L.Col)}};
+    if (L.EndLine) {
+      Region["endLine"] = L.EndLine;
+      Region["endColumn"] = utf16Col(EndLine, L.EndCol);
+    }
+    return ordered_json{{"physicalLocation",
+                         {{"artifactLocation", Art}, {"region", Region}}}};
+  };
+
+  ordered_json Results = ordered_json::array();
+  std::map<std::string, unsigned> Occurrences;
+  for (const Finding &F : R.Findings) {
+    const RuleInfo *RI = nullptr;
+    for (const RuleInfo &X : allRules())
+      if (F.Rule == X.Id)
+        RI = &X;
+    ordered_json Res = {
+        {"ruleId", F.Rule},
+        {"ruleIndex", RuleIndex[F.Rule]},
+        {"level",
+         RI && std::string(RI->Severity) == "error" ? "error" : "warning"},
+        {"message", {{"text", F.Message}}},
+        {"locations", ordered_json::array({PhysLoc(F.At)})}};
+    // Stable under edits elsewhere in the file: no line numbers, only the
+    // rule, the function and the code at the site.
+    std::string Key = F.Rule + "\n" + F.Function + "\n" + Src.text(F.At);
+    unsigned Nth = Occurrences[Key]++;
+    Res["partialFingerprints"] = {
+        {"blockwatchFingerprint/v1",
+         hex(fnv1a(Key + "\n" + std::to_string(Nth)))}};
+    if (!F.Notes.empty()) {
+      ordered_json Rel = ordered_json::array();
+      unsigned Id = 1;
+      for (const Note &N : F.Notes) {
+        ordered_json L = PhysLoc(N.At);
+        L["id"] = Id++;
+        L["message"] = {{"text", N.Message}};
+        Rel.push_back(L);
+      }
+      Res["relatedLocations"] = Rel;
+    }
+    if (!F.Flow.empty()) {
+      ordered_json Locs = ordered_json::array();
+      for (const Note &N : F.Flow) {
+        ordered_json L = PhysLoc(N.At);
+        L["message"] = {{"text", N.Message}};
+        Locs.push_back({{"location", L}});
+      }
+      Res["codeFlows"] = ordered_json::array(
+          {{{"threadFlows", ordered_json::array({{{"locations", Locs}}})}}});
+    }
+    if (!F.Fixes.empty()) {
+      ordered_json Changes = ordered_json::array();
+      for (const FixFact &Fx : F.Fixes) {
+        SourceLoc FL;
+        FL.File = Fx.File;
+        ordered_json Art = PhysLoc(FL)["physicalLocation"]["artifactLocation"];
+        Changes.push_back(
+            {{"artifactLocation", Art},
+             {"replacements",
+              ordered_json::array(
+                  {{{"deletedRegion",
+                     {{"byteOffset", Fx.Offset}, {"byteLength", Fx.Length}}},
+                    {"insertedContent", {{"text", Fx.Text}}}}})}});
+      }
+      Res["fixes"] = ordered_json::array(
+          {{{"description", {{"text", F.Fixes.front().Description}}},
+            {"artifactChanges", Changes}}});
+    }
+    Results.push_back(Res);
+  }
+
+  ordered_json Notifications = ordered_json::array();
+  for (const TuFailure &E : R.Failures) {
+    SourceLoc L;
+    L.File = E.File;
+    ordered_json Loc = PhysLoc(L);
+    Loc["physicalLocation"].erase("region");
+    Notifications.push_back({{"level", "error"},
+                             {"message", {{"text", E.Message}}},
+                             {"locations", ordered_json::array({Loc})}});
+  }
+  ordered_json Invocation = {{"executionSuccessful", R.Failures.empty()}};
+  if (!Notifications.empty())
+    Invocation["toolExecutionNotifications"] = Notifications;
+
+  ordered_json Run = {
+      {"tool",
+       {{"driver",
+         {{"name", "blockwatch"},
+          {"version", BLOCKWATCH_VERSION},
+          {"semanticVersion", BLOCKWATCH_VERSION},
+          {"informationUri", Home},
+          {"rules", Rules}}}}},
+      {"invocations", ordered_json::array({Invocation})},
+      {"originalUriBaseIds",
+       {{"%SRCROOT%", {{"uri", "file://" + O.SrcRoot}}}}},
+      {"columnKind", "utf16CodeUnits"},
+      {"results", Results}};
+  ordered_json Doc = {
+      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+      {"version", "2.1.0"},
+      {"runs", ordered_json::array({Run})}};
+  OS << Doc.dump(2) << "\n";
+}
+
+} // namespace blockwatch
