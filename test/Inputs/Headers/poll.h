@@ -1,0 +1,2 @@
+#pragma once
+#include "bw_mock_posix.h"
