@@ -198,11 +198,15 @@ void writeText(std::ostream &OS, const RunResult &R, const ReportOptions &O) {
   };
   for (const Finding &F : R.Findings) {
     Emit(F.At, "warning", "1;35", F.Message, F.Rule);
+    // Like clang: the replacement under the caret line, at its column.
+    for (const FixFact &Fx : F.Fixes)
+      if (Fx.File == F.At.File && Fx.Offset >= F.At.Offset - (F.At.Col - 1) &&
+          Fx.Offset - (F.At.Offset - (F.At.Col - 1)) < 1000)
+        OS << Color("1;32")
+           << std::string(Fx.Offset - (F.At.Offset - (F.At.Col - 1)), ' ')
+           << Fx.Text << Color("0") << "\n";
     for (const Note &N : F.Notes)
       Emit(N.At, "note", "1;30", N.Message, "");
-    for (const FixFact &Fx : F.Fixes)
-      OS << relPath(Fx.File, O.SrcRoot) << ": note: FIX-IT: " << Fx.Description
-         << "\n";
   }
 }
 

@@ -156,7 +156,7 @@ struct MayBlock {
 std::vector<Site> apiSites(const FunctionFact &F, bool LockWaits) {
   std::vector<Site> Out;
   for (const auto &B : F.Blocking) {
-    if (!LockWaits && B.Kind == "lock-wait")
+    if (!LockWaits && (B.Kind == "lock-wait" || !B.OnlyIn.empty()))
       continue;
     Out.push_back({B.At, B.Api, B.Kind, B.Alternative, &B});
   }
@@ -184,7 +184,7 @@ void blockingUnderLock(const Graph &G, std::vector<Finding> &Out) {
   MayBlock MB(G, [](const FunctionFact &F) { return apiSites(F, false); });
   for (const auto &[Usr, F] : G.P.functions()) {
     for (const auto &B : F.Blocking) {
-      if (B.Kind == "lock-wait")
+      if (B.Kind == "lock-wait" || !B.OnlyIn.empty())
         continue;
       const HeldLock *L = namedLock(B.Held, B.ReleasesLock);
       if (!L)
@@ -246,7 +246,8 @@ struct Entry {
   std::string Description; ///< "the handler posted at server.cpp:40"
 };
 
-std::vector<Entry> entries(const Graph &G, const AnalysisOptions &Opts) {
+std::vector<Entry> entries(const Graph &G, const RuleSet &Rules,
+                           const AnalysisOptions &Opts) {
   std::vector<Entry> Out;
   for (const auto &[Usr, F] : G.P.functions()) {
     if (!F.EntryContext.empty() &&
@@ -256,9 +257,12 @@ std::vector<Entry> entries(const Graph &G, const AnalysisOptions &Opts) {
                          where(F.At)});
     for (const auto &S : F.Spawns)
       if (!S.Context.empty())
-        Out.push_back({S.Target, S.Context, S.At,
-                       "the callable passed to '" + displayName(S.Via) +
-                           "' at " + where(S.At)});
+        Out.push_back(
+            {S.Target, S.Context, S.At,
+             (Rules.context(S.Context).Entry.empty()
+                  ? "the callable passed to '" + displayName(S.Via) + "'"
+                  : Rules.context(S.Context).Entry) +
+                 " at " + where(S.At)});
   }
   return Out;
 }
@@ -267,7 +271,7 @@ void blockingOnEventLoop(const Graph &G, const RuleSet &Rules,
                          const AnalysisOptions &Opts,
                          std::vector<Finding> &Out) {
   const char *Rule = rules::BlockingOnEventLoop;
-  for (const Entry &E : entries(G, Opts)) {
+  for (const Entry &E : entries(G, Rules, Opts)) {
     // Breadth-first from the entry along calls; spawns are not followed, so
     // a handoff to another thread ends the context.
     std::map<std::string, std::pair<std::string, size_t>> Parent;
@@ -281,6 +285,10 @@ void blockingOnEventLoop(const Graph &G, const RuleSet &Rules,
       if (!F)
         continue;
       for (const Site &S : apiSites(*F, true)) {
+        if (S.Fact && !S.Fact->OnlyIn.empty() &&
+            std::find(S.Fact->OnlyIn.begin(), S.Fact->OnlyIn.end(),
+                      E.Context) == S.Fact->OnlyIn.end())
+          continue;
         if (!Reported.insert({S.At, S.Api}).second)
           continue;
         const ContextInfo &CI = Rules.context(E.Context);
@@ -310,9 +318,9 @@ void blockingOnEventLoop(const Graph &G, const RuleSet &Rules,
                         {E.At, "loop context starts here"});
         bool Fixed = false;
         if (S.Fact)
-          for (const auto &[Ctx, Fix] : S.Fact->Fixes)
-            if (Ctx == E.Context) {
-              Fd.Fixes.push_back(Fix);
+          for (const auto &CF : S.Fact->Fixes)
+            if (CF.Context == E.Context && (!CF.Direct || Usr == E.Target)) {
+              Fd.Fixes = CF.Edits;
               Fixed = true;
               break;
             }

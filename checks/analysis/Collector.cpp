@@ -308,6 +308,14 @@ private:
   void recordCall(const HeldSet &S, const FunctionDecl *Callee,
                   SourceRange At);
   void scanNonBlockingFds(const Stmt *Body);
+  std::optional<BlockingFact::ContextFix>
+  buildFix(const BlockingFix &Fix, const Expr *Call,
+           llvm::ArrayRef<const Expr *> Args);
+  std::string text(SourceRange R) {
+    return Lexer::getSourceText(CharSourceRange::getTokenRange(R),
+                                Ctx.getSourceManager(), Ctx.getLangOpts())
+        .str();
+  }
 };
 
 std::string FunctionCollector::lockId(const Expr *E) {
@@ -681,6 +689,7 @@ void FunctionCollector::onCall(HeldSet &S, const Expr *Call,
       BF.Api = Q;
       BF.Kind = B->Kind;
       BF.Alternative = B->Alternative;
+      BF.OnlyIn = B->OnlyIn;
       BF.At = TU.loc(At);
       BF.Held = heldLocks(S);
       if (B->ReleasesArg >= 0 && B->ReleasesArg < static_cast<int>(Args.size())) {
@@ -693,22 +702,9 @@ void FunctionCollector::onCall(HeldSet &S, const Expr *Call,
           BF.ReleasesLock = M->Id;
         }
       }
-      const Expr *CalleeExpr = nullptr;
-      if (const auto *CE = dyn_cast<CallExpr>(Call))
-        CalleeExpr = CE->getCallee()->IgnoreParenImpCasts();
-      const auto *DRE = dyn_cast_or_null<DeclRefExpr>(CalleeExpr);
-      for (const BlockingFix &Fix : B->Fixes) {
-        if (!DRE || DRE->getBeginLoc().isMacroID() ||
-            DRE->getNameInfo().getEndLoc().isMacroID())
-          break;
-        SourceLoc L = TU.loc(SourceRange(DRE->getBeginLoc(),
-                                         DRE->getNameInfo().getEndLoc()));
-        BF.Fixes.push_back(
-            {Fix.Context,
-             FixFact{L.File, L.Offset, L.EndOffset - L.Offset,
-                     Fix.ReplaceCallee,
-                     "replace with '" + Fix.ReplaceCallee + "'"}});
-      }
+      for (const BlockingFix &Fix : B->Fixes)
+        if (auto CF = buildFix(Fix, Call, Args))
+          BF.Fixes.push_back(std::move(*CF));
       fn().Blocking.push_back(std::move(BF));
     }
     return;
@@ -725,6 +721,62 @@ void FunctionCollector::onCall(HeldSet &S, const Expr *Call,
     return;
   }
   recordCall(S, Callee, At);
+}
+
+std::optional<BlockingFact::ContextFix>
+FunctionCollector::buildFix(const BlockingFix &Fix, const Expr *Call,
+                            llvm::ArrayRef<const Expr *> Args) {
+  const auto *CE = dyn_cast<CallExpr>(Call);
+  const auto *DRE = CE ? dyn_cast<DeclRefExpr>(
+                             CE->getCallee()->IgnoreParenImpCasts())
+                       : nullptr;
+  if (!DRE || Call->getBeginLoc().isMacroID() || Call->getEndLoc().isMacroID())
+    return std::nullopt;
+  if (Fix.InCoroutine) {
+    if (!isa_and_nonnull<CoroutineBodyStmt>(FD->getBody()))
+      return std::nullopt;
+    const CXXRecordDecl *RD = recordOf(FD->getReturnType());
+    if (Fix.TaskType.Regex && (!RD || !Fix.TaskType.matches(qualName(RD))))
+      return std::nullopt;
+  }
+  BlockingFact::ContextFix CF;
+  CF.Context = Fix.Context;
+  CF.Direct = Fix.InCoroutine;
+  if (!Fix.ReplaceCallee.empty()) {
+    SourceLoc L = TU.loc(
+        SourceRange(DRE->getBeginLoc(), DRE->getNameInfo().getEndLoc()));
+    CF.Edits.push_back({L.File, L.Offset, L.EndOffset - L.Offset,
+                        Fix.ReplaceCallee,
+                        "replace with '" + Fix.ReplaceCallee + "'"});
+    return CF;
+  }
+  std::string Out;
+  const std::string &T = Fix.ReplaceCall;
+  for (size_t I = 0; I < T.size(); ++I) {
+    if (T[I] != '$') {
+      Out += T[I];
+      continue;
+    }
+    if (T.compare(I + 1, 4, "qual") == 0) {
+      if (DRE->getQualifierLoc())
+        Out += text(DRE->getQualifierLoc().getSourceRange());
+      I += 4;
+      continue;
+    }
+    if (I + 1 < T.size() && isdigit(static_cast<unsigned char>(T[I + 1]))) {
+      size_t N = T[I + 1] - '0';
+      if (N >= Args.size() || isa<CXXDefaultArgExpr>(Args[N]))
+        return std::nullopt;
+      Out += text(Args[N]->getSourceRange());
+      ++I;
+      continue;
+    }
+    Out += '$';
+  }
+  SourceLoc L = TU.loc(Call->getSourceRange());
+  CF.Edits.push_back({L.File, L.Offset, L.EndOffset - L.Offset, Out,
+                      "replace with '" + Out + "'"});
+  return CF;
 }
 
 void FunctionCollector::transfer(HeldSet &S, const Stmt *St) {

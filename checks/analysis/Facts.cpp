@@ -100,12 +100,18 @@ void to_json(json &J, const TuFacts &F) {
     json Blocks = json::array();
     for (const auto &B : Fn.Blocking) {
       json Fixes = json::array();
-      for (const auto &[Ctx, Fx] : B.Fixes)
-        Fixes.push_back({{"context", Ctx}, {"fix", fixJson(Fx)}});
+      for (const auto &CF : B.Fixes) {
+        json Edits = json::array();
+        for (const auto &E : CF.Edits)
+          Edits.push_back(fixJson(E));
+        Fixes.push_back(
+            {{"context", CF.Context}, {"direct", CF.Direct}, {"edits", Edits}});
+      }
       Blocks.push_back({{"api", B.Api},
                         {"kind", B.Kind},
                         {"alternative", B.Alternative},
                         {"releases", B.ReleasesLock},
+                        {"only_in", B.OnlyIn},
                         {"at", locJson(B.At)},
                         {"held", locksJson(B.Held)},
                         {"fixes", Fixes}});
@@ -174,11 +180,17 @@ void from_json(const json &J, TuFacts &F) {
         BF.Kind = B.at("kind").get<std::string>();
         BF.Alternative = B.at("alternative").get<std::string>();
         BF.ReleasesLock = B.at("releases").get<std::string>();
+        BF.OnlyIn = B.at("only_in").get<std::vector<std::string>>();
         BF.At = locFrom(B.at("at"));
         BF.Held = locksFrom(B.at("held"));
-        for (const auto &X : B.at("fixes"))
-          BF.Fixes.emplace_back(X.at("context").get<std::string>(),
-                                fixFrom(X.at("fix")));
+        for (const auto &X : B.at("fixes")) {
+          BlockingFact::ContextFix CF;
+          CF.Context = X.at("context").get<std::string>();
+          CF.Direct = X.at("direct").get<bool>();
+          for (const auto &E : X.at("edits"))
+            CF.Edits.push_back(fixFrom(E));
+          BF.Fixes.push_back(std::move(CF));
+        }
         Fn.Blocking.push_back(std::move(BF));
       }
       for (const auto &S : JF.at("suspends"))

@@ -55,10 +55,17 @@ struct BlockingFact {
   std::string Kind;
   std::string Alternative;
   std::string ReleasesLock; ///< Condition waits release this lock.
+  std::vector<std::string> OnlyIn; ///< Blocks only in these contexts.
   SourceLoc At;
   std::vector<HeldLock> Held;
-  /// Context kind -> fix-it valid there.
-  std::vector<std::pair<std::string, FixFact>> Fixes;
+  /// Fix-its and the context kind each is valid in; Direct ones only when
+  /// the call sits in the entry function itself (a coroutine).
+  struct ContextFix {
+    std::string Context;
+    bool Direct = false;
+    std::vector<FixFact> Edits;
+  };
+  std::vector<ContextFix> Fixes;
 };
 
 struct SuspendFact {

@@ -396,10 +396,11 @@ bool RuleSet::loadText(const std::string &File, const std::string &Text,
   };
 
   ForEach("contexts", [&](const nlohmann::json &O, const std::string &P) {
-    if (!R.checkObject(O, P, "context", {"name", "thread", "handoff"},
+    if (!R.checkObject(O, P, "context", {"name", "thread", "handoff", "entry"},
                        {"name", "thread", "handoff"}))
       return;
     ContextInfo C;
+    R.getString(O, P, "entry", C.Entry);
     R.getString(O, P, "name", C.Name);
     R.getString(O, P, "thread", C.Thread);
     R.getString(O, P, "handoff", C.Handoff);
@@ -424,7 +425,7 @@ bool RuleSet::loadText(const std::string &File, const std::string &Text,
   ForEach("blocking", [&](const nlohmann::json &O, const std::string &P) {
     if (!R.checkObject(O, P, "blocking entry",
                        {"name", "name_regex", "kind", "unless", "alternative",
-                        "releases_arg", "fixes"},
+                        "releases_arg", "fixes", "only_in"},
                        {"kind"}))
       return;
     BlockingApi B;
@@ -444,6 +445,28 @@ bool RuleSet::loadText(const std::string &File, const std::string &Text,
     long long Rel = -1;
     Ok &= R.getInt(O, P, "releases_arg", Rel);
     B.ReleasesArg = static_cast<int>(Rel);
+    if (O.contains("only_in")) {
+      const auto &L = O["only_in"];
+      if (!L.is_array()) {
+        R.error(P + "/only_in", "'only_in' must be an array of context names",
+                false);
+        Ok = false;
+      } else {
+        for (size_t I = 0; I < L.size(); ++I) {
+          std::string CP = P + "/only_in/" + std::to_string(I);
+          if (!L[I].is_string()) {
+            R.error(CP, "context names must be strings", false);
+            Ok = false;
+            continue;
+          }
+          B.OnlyIn.push_back(L[I].get<std::string>());
+          TextPos Pos = Doc.valuePos(CP);
+          ContextRefs.push_back({B.OnlyIn.back(),
+                                 File + ":" + std::to_string(Pos.Line) + ":" +
+                                     std::to_string(Pos.Col)});
+        }
+      }
+    }
     if (O.contains("fixes")) {
       const auto &F = O["fixes"];
       if (!F.is_array()) {
@@ -452,14 +475,26 @@ bool RuleSet::loadText(const std::string &File, const std::string &Text,
       } else {
         for (size_t I = 0; I < F.size(); ++I) {
           std::string FP = P + "/fixes/" + std::to_string(I);
-          if (!R.checkObject(F[I], FP, "fix", {"context", "replace_callee"},
-                             {"context", "replace_callee"})) {
+          if (!R.checkObject(F[I], FP, "fix",
+                             {"context", "replace_callee", "replace_call",
+                              "in_coroutine", "task_type_regex"},
+                             {"context"})) {
             Ok = false;
             continue;
           }
           BlockingFix Fix;
           Ok &= CheckContext(F[I], FP, Fix.Context);
           Ok &= R.getString(F[I], FP, "replace_callee", Fix.ReplaceCallee);
+          Ok &= R.getString(F[I], FP, "replace_call", Fix.ReplaceCall);
+          Ok &= R.getBool(F[I], FP, "in_coroutine", Fix.InCoroutine);
+          if (Fix.ReplaceCallee.empty() == Fix.ReplaceCall.empty()) {
+            R.error(FP, "a fix needs exactly one of 'replace_callee' and "
+                        "'replace_call'",
+                    false);
+            Ok = false;
+          }
+          if (F[I].contains("task_type_regex"))
+            Ok &= R.getPattern(F[I], FP, "task_type", Fix.TaskType);
           B.Fixes.push_back(Fix);
         }
       }
@@ -757,7 +792,8 @@ bool RuleSet::isBinder(const std::string &Q) const {
 }
 const ContextInfo &RuleSet::context(const std::string &Name) const {
   static const ContextInfo Unknown{"", "this thread",
-                                   "move the blocking work to a worker thread"};
+                                   "move the blocking work to a worker thread",
+                                   ""};
   auto It = Contexts.find(Name);
   return It == Contexts.end() ? Unknown : It->second;
 }

@@ -42,9 +42,16 @@ struct Origin {
   unsigned Line = 0;
 };
 
+/// A rewrite of a blocking call, valid in one context kind.
 struct BlockingFix {
-  std::string Context;       ///< Context kind the rewrite is valid in.
-  std::string ReplaceCallee; ///< New spelling of the callee.
+  std::string Context;
+  std::string ReplaceCallee; ///< New spelling of the callee, or
+  std::string ReplaceCall;   ///< the whole call, with $0.. for arguments and
+                             ///< $qual for the callee's written qualifier.
+  /// Valid only directly in a coroutine (co_await needs one), optionally
+  /// of a task type matching TaskType.
+  bool InCoroutine = false;
+  NamePattern TaskType;
 };
 
 struct BlockingApi {
@@ -53,6 +60,9 @@ struct BlockingApi {
   std::vector<ArgCondition> Unless; ///< Any matching condition: not blocking.
   std::string Alternative;
   int ReleasesArg = -1; ///< Condition waits: argument whose lock is released.
+  /// Blocks only in these contexts (std::this_thread::yield stalls a fiber
+  /// scheduler's thread, nothing else); empty: everywhere.
+  std::vector<std::string> OnlyIn;
   std::vector<BlockingFix> Fixes;
   Origin From;
 };
@@ -116,6 +126,7 @@ struct ContextInfo {
   std::string Name;
   std::string Thread;  ///< "the event loop's thread"
   std::string Handoff; ///< Advice on moving blocking work off the thread.
+  std::string Entry;   ///< "the fiber started": how a spawned entry reads.
 };
 
 class RuleSet {

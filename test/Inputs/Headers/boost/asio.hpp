@@ -1,6 +1,7 @@
 // Minimal Boost.Asio shapes (qualified names as in Boost 1.81) for fast tests.
 #pragma once
 #include "../bw_mock_std.h"
+#include "../coroutine"
 namespace boost {
 namespace system { struct error_code {}; }
 namespace asio {
@@ -20,7 +21,7 @@ public:
   void join();
 };
 template <class E, class F> void post(E &&ex, F &&f);
-template <class F> void post(F &&f);
+template <class F> void post(F &&f) {}
 template <class E, class F> void dispatch(E &&ex, F &&f);
 template <class E, class F> void defer(E &&ex, F &&f);
 struct mutable_buffer {};
@@ -32,7 +33,7 @@ inline constexpr detached_t detached{};
 template <class T> class awaitable;
 namespace detail {
 struct promise_base {
-  struct never { bool await_ready() noexcept { return true; } void await_suspend(void *) noexcept {} void await_resume() noexcept {} };
+  struct never { bool await_ready() noexcept { return true; } void await_suspend(std::coroutine_handle<>) noexcept {} void await_resume() noexcept {} };
   never initial_suspend() noexcept { return {}; }
   never final_suspend() noexcept { return {}; }
   void unhandled_exception() {}
@@ -50,12 +51,12 @@ template <class T = void> class awaitable {
 public:
   using promise_type = detail::promise<T>;
   bool await_ready() { return true; }
-  void await_suspend(void *) {}
+  void await_suspend(std::coroutine_handle<>) {}
   T await_resume();
 };
 template <class T> awaitable<T> detail::promise<T>::get_return_object() { return {}; }
 inline awaitable<void> detail::promise<void>::get_return_object() { return {}; }
-template <class E, class A, class T> void co_spawn(E &&ex, A &&a, T &&token);
+template <class E, class A, class T> void co_spawn(E &&ex, A &&a, T &&token) {}
 class yield_context_base {};
 template <class Executor> class basic_yield_context {};
 using yield_context = basic_yield_context<any_io_executor>;
@@ -70,7 +71,7 @@ template <class P, class E = any_io_executor> class basic_resolver {
 public:
   explicit basic_resolver(io_context &);
   int resolve(const char *host, const char *service);
-  template <class H> void async_resolve(const char *host, const char *service, H &&h);
+  template <class H> void async_resolve(const char *host, const char *service, H &&h) {}
 };
 } // namespace ip
 template <class P, class E = any_io_executor> class basic_stream_socket {
@@ -78,22 +79,22 @@ public:
   explicit basic_stream_socket(io_context &);
   template <class B> unsigned long read_some(const B &b);
   template <class B> unsigned long write_some(const B &b);
-  template <class B, class H> void async_read_some(const B &b, H &&h);
-  template <class B, class H> void async_write_some(const B &b, H &&h);
+  template <class B, class H> void async_read_some(const B &b, H &&h) {}
+  template <class B, class H> void async_write_some(const B &b, H &&h) {}
   void close();
 };
 template <class P, class E = any_io_executor> class basic_socket_acceptor {
 public:
   explicit basic_socket_acceptor(io_context &);
   template <class S> void accept(S &s);
-  template <class S, class H> void async_accept(S &s, H &&h);
+  template <class S, class H> void async_accept(S &s, H &&h) {}
 };
 template <class C, class E = any_io_executor> class basic_waitable_timer {
 public:
   explicit basic_waitable_timer(io_context &);
   template <class D> void expires_after(D d);
   void wait();
-  template <class H> void async_wait(H &&h);
+  template <class H> void async_wait(H &&h) {}
   void cancel();
 };
 using steady_timer = basic_waitable_timer<std::chrono::steady_clock>;
@@ -102,9 +103,9 @@ using tcp_socket = basic_stream_socket<tcp>;
 }
 template <class S, class B> unsigned long read(S &s, const B &b);
 template <class S, class B> unsigned long write(S &s, const B &b);
-template <class S, class B, class H> void async_read(S &s, const B &b, H &&h);
-template <class S, class B, class H> void async_write(S &s, const B &b, H &&h);
+template <class S, class B, class H> void async_read(S &s, const B &b, H &&h) {}
+template <class S, class B, class H> void async_write(S &s, const B &b, H &&h) {}
 template <class S, class B> unsigned long read_until(S &s, B &b, const char *delim);
-template <class Ex, class H> H bind_executor(const Ex &ex, H h);
+template <class Ex, class H> H bind_executor(const Ex &ex, H h) { return h; }
 } // namespace asio
 } // namespace boost

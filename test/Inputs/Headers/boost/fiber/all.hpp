@@ -7,7 +7,7 @@ enum class launch { post, dispatch };
 class fiber {
 public:
   fiber() = default;
-  template <class F, class... A> explicit fiber(F &&f, A &&...a);
+  template <class F, class... A> explicit fiber(F &&f, A &&...a) {}
   template <class F, class... A> fiber(launch, F &&f, A &&...a);
   ~fiber();
   void join();
@@ -28,7 +28,7 @@ template <class T> class future {
 public:
   T get();
 };
-template <class F, class... A> future<int> async(F &&f, A &&...a);
+template <class F, class... A> future<int> async(F &&f, A &&...a) { return {}; }
 template <class T> class buffered_channel {
 public:
   explicit buffered_channel(unsigned long capacity);
