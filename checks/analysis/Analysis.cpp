@@ -249,14 +249,18 @@ struct Entry {
 std::vector<Entry> entries(const Graph &G, const RuleSet &Rules,
                            const AnalysisOptions &Opts) {
   std::vector<Entry> Out;
+  std::set<std::string> Seen;
   for (const auto &[Usr, F] : G.P.functions()) {
     if (!F.EntryContext.empty() &&
-        (F.EntryContext != "coroutine" || Opts.UnknownCoroutinesOnLoop))
+        (F.EntryContext != "coroutine" || Opts.UnknownCoroutinesOnLoop) &&
+        Seen.insert(Usr + "\n" + F.EntryContext).second)
       Out.push_back({Usr, F.EntryContext, F.At,
                      F.EntryReason + " '" + displayName(F.Name) + "' at " +
                          where(F.At)});
     for (const auto &S : F.Spawns)
-      if (!S.Context.empty())
+      // A coroutine spawned onto the loop is one entry, not two.
+      if (!S.Context.empty() && !(G.fn(S.Target) &&
+                                  G.fn(S.Target)->EntryContext == S.Context))
         Out.push_back(
             {S.Target, S.Context, S.At,
              (Rules.context(S.Context).Entry.empty()

@@ -25,8 +25,35 @@ using namespace clang;
 namespace blockwatch {
 namespace {
 
+/// "::ns::Class::member" with no template arguments and no inline
+/// namespaces, the form rule packs use: a member of basic_socket<tcp> and of
+/// basic_socket<udp> both match '::boost::asio::basic_socket::close'.
+std::string plainName(const NamedDecl *D) {
+  if (isa<CXXConstructorDecl>(D))
+    return cast<CXXConstructorDecl>(D)->getParent()->getName().str();
+  if (isa<CXXDestructorDecl>(D))
+    return "~" + cast<CXXDestructorDecl>(D)->getParent()->getName().str();
+  if (const IdentifierInfo *II = D->getIdentifier())
+    return II->getName().str();
+  if (isa<RecordDecl>(D) || isa<NamespaceDecl>(D))
+    return "(anonymous)";
+  return D->getNameAsString();
+}
+
 std::string qualName(const NamedDecl *D) {
-  return "::" + D->getQualifiedNameAsString();
+  std::string Q = plainName(D);
+  for (const DeclContext *DC = D->getDeclContext(); DC; DC = DC->getParent()) {
+    if (const auto *NS = dyn_cast<NamespaceDecl>(DC)) {
+      if (NS->isInline())
+        continue;
+      Q = plainName(NS) + "::" + Q;
+    } else if (const auto *RD = dyn_cast<RecordDecl>(DC)) {
+      Q = plainName(RD) + "::" + Q;
+    } else if (const auto *FD = dyn_cast<FunctionDecl>(DC)) {
+      Q = plainName(FD) + "::" + Q;
+    }
+  }
+  return "::" + Q;
 }
 
 /// The record a type names, through references, pointers and typedefs.
@@ -69,6 +96,15 @@ const Expr *strip(const Expr *E) {
     E = Next;
   }
   return E;
+}
+
+/// Arguments written at the call: defaulted trailing ones (asio's
+/// enable_if parameters) don't count as "the last argument".
+int explicitArgs(llvm::ArrayRef<const Expr *> Args) {
+  int N = static_cast<int>(Args.size());
+  while (N > 0 && isa<CXXDefaultArgExpr>(Args[N - 1]))
+    --N;
+  return N;
 }
 
 /// A held lock inside the dataflow: the fact plus who releases it.
@@ -322,26 +358,24 @@ std::string FunctionCollector::lockId(const Expr *E) {
   E = strip(E);
   if (const auto *ME = dyn_cast<MemberExpr>(E)) {
     const ValueDecl *VD = ME->getMemberDecl();
-    if (const auto *RD = dyn_cast<RecordDecl>(VD->getDeclContext()))
-      return RD->getQualifiedNameAsString() + "::" + VD->getNameAsString();
-    return VD->getQualifiedNameAsString();
+    return qualName(VD).substr(2);
   }
   if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
     const ValueDecl *VD = DRE->getDecl();
     if (const auto *V = dyn_cast<VarDecl>(VD)) {
       if (V->hasGlobalStorage() && !V->isStaticLocal())
-        return V->getQualifiedNameAsString();
+        return qualName(V).substr(2);
       // Locals and parameters are named after their function: distinct per
       // function, which is what can be proven without the callers.
-      return FD->getQualifiedNameAsString() + "::" + V->getNameAsString();
+      return qualName(FD).substr(2) + "::" + V->getNameAsString();
     }
-    return VD->getQualifiedNameAsString();
+    return qualName(VD).substr(2);
   }
   if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E))
     return lockId(AS->getBase()) + "[]";
   if (const auto *CE = dyn_cast<CallExpr>(E))
     if (const FunctionDecl *Callee = CE->getDirectCallee())
-      return Callee->getQualifiedNameAsString() + "()";
+      return qualName(Callee).substr(2) + "()";
   return typeName(E->getType()).substr(2);
 }
 
@@ -395,7 +429,7 @@ void FunctionCollector::release(HeldSet &S, const std::string &Id,
 
 bool FunctionCollector::conditionHolds(const ArgCondition &C,
                                        llvm::ArrayRef<const Expr *> Args) {
-  int Idx = C.Arg < 0 ? static_cast<int>(Args.size()) + C.Arg : C.Arg;
+  int Idx = C.Arg < 0 ? explicitArgs(Args) + C.Arg : C.Arg;
   if (C.K == ArgCondition::Missing)
     return Idx < 0 || Idx >= static_cast<int>(Args.size()) ||
            isa<CXXDefaultArgExpr>(Args[Idx]);
@@ -659,7 +693,7 @@ void FunctionCollector::onCall(HeldSet &S, const Expr *Call,
       for (const Expr *A : Args)
         resolveCallables(A, Targets);
     } else {
-      int Idx = SA->CallableArg == -1 ? static_cast<int>(Args.size()) - 1
+      int Idx = SA->CallableArg == -1 ? explicitArgs(Args) - 1
                                       : SA->CallableArg;
       if (Idx >= 0 && Idx < static_cast<int>(Args.size()))
         resolveCallables(Args[Idx], Targets);
