@@ -2,8 +2,10 @@
 // RUN: %bw-text blockwatch-blocking-under-lock %s -- -std=c++20 -nostdlibinc -isystem %mocks | FileCheck %s --implicit-check-not='warning:'
 // I/O that cannot block: descriptors opened non-blocking, MSG_DONTWAIT, and
 // a poll with a zero timeout.
+#include <fcntl.h>
 #include <mutex>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -40,6 +42,41 @@ void accept4_nonblock_ok(Peer &p) {
   int fd = accept4(p.fd_, nullptr, nullptr, SOCK_NONBLOCK);
   std::lock_guard<std::mutex> g(p.mu_);
   recv(fd, p.buf_, sizeof p.buf_, 0);
+}
+
+void fcntl_nonblock_ok(Peer &p, int fd) {
+  int flags = fcntl(fd, F_GETFL, 0);
+  fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+  std::lock_guard<std::mutex> g(p.mu_);
+  recv(fd, p.buf_, sizeof p.buf_, 0);
+}
+
+void fcntl_clear_nonblock_bad(Peer &p, int fd) {
+  int flags = fcntl(fd, F_GETFL, 0);
+  fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+  std::lock_guard<std::mutex> g(p.mu_);
+  recv(fd, p.buf_, sizeof p.buf_, 0);
+  // CHECK: :[[@LINE-1]]:3: warning: blocking call 'recv' while 'Peer::mu_' is held [blockwatch-blocking-under-lock]
+}
+
+void fcntl_nonblock_local_fd_ok(Peer &p, int fd) {
+  fcntl(fd, F_SETFL, O_NONBLOCK);
+  std::lock_guard<std::mutex> g(p.mu_);
+  recv(fd, p.buf_, sizeof p.buf_, 0);
+}
+
+void fcntl_nonblock_other_fd_bad(Peer &p, int fd) {
+  fcntl(fd, F_SETFL, O_NONBLOCK);
+  std::lock_guard<std::mutex> g(p.mu_);
+  recv(p.fd_, p.buf_, sizeof p.buf_, 0);
+  // CHECK: :[[@LINE-1]]:3: warning: blocking call 'recv' while 'Peer::mu_' is held [blockwatch-blocking-under-lock]
+}
+
+void ioctl_fionbio_ok(Peer &p, int fd) {
+  int on = 1;
+  ioctl(fd, FIONBIO, &on);
+  std::lock_guard<std::mutex> g(p.mu_);
+  send(fd, p.buf_, 1, 0);
 }
 
 void msg_dontwait_ok(Peer &p) {
