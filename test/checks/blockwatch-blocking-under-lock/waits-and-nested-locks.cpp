@@ -5,6 +5,7 @@
 // blocking call under a lock.
 #include <chrono>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <pthread.h>
 #include <thread>
@@ -18,7 +19,6 @@ struct Queue {
 };
 
 pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
-pthread_cond_t g_cv;
 bool g_ready;
 
 void cv_wait_on_held_lock_ok(Queue &q) {
@@ -59,22 +59,6 @@ void cv_wait_for_while_other_lock_held_bad(Queue &q) {
   q.stats_mu_.unlock();
 }
 
-void pthread_cond_wait_ok() {
-  pthread_mutex_lock(&g_mu);
-  while (!g_ready)
-    pthread_cond_wait(&g_cv, &g_mu);
-  pthread_mutex_unlock(&g_mu);
-}
-
-void pthread_cond_wait_other_lock_bad(Queue &q) {
-  std::lock_guard<std::mutex> g(q.mu_);
-  pthread_mutex_lock(&g_mu);
-  pthread_cond_wait(&g_cv, &g_mu);
-  // CHECK: :[[@LINE-1]]:3: warning: blocking call 'pthread_cond_wait' while 'Queue::mu_' is held [blockwatch-blocking-under-lock]
-  // CHECK: :[[@LINE-4]]:3: note: 'Queue::mu_' acquired here
-  pthread_mutex_unlock(&g_mu);
-}
-
 void nested_guard_ok(Queue &q) {
   std::lock_guard<std::mutex> a(q.mu_);
   std::lock_guard<std::mutex> b(q.stats_mu_);
@@ -111,4 +95,16 @@ void join_after_release_ok(Queue &q, std::thread &worker) {
   }
   q.cv_.notify_all();
   worker.join();
+}
+
+void future_get_under_lock_bad(Queue &q, std::future<int> &result) {
+  std::lock_guard<std::mutex> g(q.mu_);
+  q.items_ = result.get();
+  // CHECK: :[[@LINE-1]]:14: warning: blocking call 'std::future::get' while 'Queue::mu_' is held [blockwatch-blocking-under-lock]
+}
+
+void future_get_outside_lock_ok(Queue &q, std::future<int> &result) {
+  int n = result.get();
+  std::lock_guard<std::mutex> g(q.mu_);
+  q.items_ = n;
 }
