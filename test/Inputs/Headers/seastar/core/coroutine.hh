@@ -1,0 +1,3 @@
+// Mock of seastar/core/coroutine.hh.
+#pragma once
+#include <seastar/core/future.hh>
