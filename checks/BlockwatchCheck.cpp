@@ -102,6 +102,11 @@ void BlockwatchCheck::check(const MatchFinder::MatchResult &Result) {
       continue;
     {
       auto D = diag(Loc, Escape(F.Message));
+      if (F.At.EndLine == F.At.Line) {
+        SourceLocation End = ToLoc({F.At.File, F.At.EndLine, F.At.EndCol});
+        if (End.isValid())
+          D << CharSourceRange::getCharRange(Loc, End);
+      }
       for (const bw::FixFact &Fix : F.Fixes) {
         SourceLocation B = ToLoc({Fix.File, 1, 1});
         if (B.isInvalid())
@@ -114,8 +119,14 @@ void BlockwatchCheck::check(const MatchFinder::MatchResult &Result) {
     }
     for (const bw::Note &N : F.Notes) {
       SourceLocation NL = ToLoc(N.At);
-      if (NL.isValid())
-        diag(NL, Escape(N.Message), DiagnosticIDs::Note);
+      if (NL.isInvalid())
+        continue;
+      auto D = diag(NL, Escape(N.Message), DiagnosticIDs::Note);
+      if (N.At.EndLine == N.At.Line) {
+        SourceLocation End = ToLoc({N.At.File, N.At.EndLine, N.At.EndCol});
+        if (End.isValid())
+          D << CharSourceRange::getCharRange(NL, End);
+      }
     }
   }
 }

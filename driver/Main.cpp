@@ -50,7 +50,7 @@ cl::opt<std::string> Output("o", cl::desc("Write the report to <file>"),
 cl::opt<unsigned> Jobs("j",
                        cl::desc("Number of TUs analysed in parallel "
                                 "(default: the number of cores)"),
-                       cl::init(0), cl::cat(Category));
+                       cl::init(0), cl::Prefix, cl::cat(Category));
 cl::opt<std::string>
     Checks("checks",
            cl::desc("Rules to run, in clang-tidy glob syntax "
@@ -71,6 +71,15 @@ cl::opt<bool> NoUnknownCoroutines(
     cl::desc("Count only coroutines of task types the rule packs name as "
              "loop code"),
     cl::cat(Category));
+
+/// CommonOptionsParser's own -p, read back after parsing.
+std::string BuildPathOpt() {
+  auto &Opts = cl::getRegisteredOptions();
+  auto It = Opts.find("p");
+  if (It == Opts.end())
+    return "";
+  return static_cast<cl::opt<std::string> *>(It->second)->getValue();
+}
 
 const char *Overview =
     "blockwatch finds blocking hazards in concurrent C++: blocking calls on "
@@ -200,14 +209,34 @@ int run(int Argc, const char **Argv) {
     }
     Parser.emplace(std::move(*P));
     Sources = Parser->getSourcePathList();
-    if (Sources.empty())
-      Sources = Parser->getCompilations().getAllFiles();
+    const CompilationDatabase *Db = nullptr;
+    std::unique_ptr<CompilationDatabase> Loaded;
+    if (Sources.empty()) {
+      // With no files the parser loads no database; every TU of -p's is
+      // the input.
+      std::string BuildPath = BuildPathOpt();
+      if (BuildPath.empty()) {
+        llvm::errs() << "blockwatch: error: no files to analyse (give files "
+                        "or a compilation database with -p)\n";
+        return 2;
+      }
+      std::string Err;
+      Loaded = CompilationDatabase::autoDetectFromDirectory(BuildPath, Err);
+      if (!Loaded) {
+        llvm::errs() << "blockwatch: error: " << BuildPath << ": " << Err
+                     << "\n";
+        return 2;
+      }
+      Db = Loaded.get();
+      Sources = Db->getAllFiles();
+    } else {
+      Db = &Parser->getCompilations();
+    }
     if (Sources.empty()) {
       llvm::errs() << "blockwatch: error: no files to analyse (give files or "
                       "a compilation database with -p)\n";
       return 2;
     }
-    const CompilationDatabase *Db = &Parser->getCompilations();
     return [&]() -> int {
       std::string Joined;
       for (const auto &F : RuleFiles)

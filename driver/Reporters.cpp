@@ -98,6 +98,28 @@ public:
     }
     return &L;
   }
+  /// 1-based line and byte column of a byte offset.
+  std::pair<unsigned, unsigned> lineCol(const std::string &File,
+                                        unsigned Offset) {
+    auto It = Raw.find(File);
+    if (It == Raw.end()) {
+      std::ifstream In(File, std::ios::binary);
+      std::stringstream SS;
+      if (In)
+        SS << In.rdbuf();
+      It = Raw.emplace(File, SS.str()).first;
+    }
+    unsigned Line = 1, Col = 1;
+    for (unsigned I = 0; I < Offset && I < It->second.size(); ++I) {
+      if (It->second[I] == '\n') {
+        ++Line;
+        Col = 1;
+      } else {
+        ++Col;
+      }
+    }
+    return {Line, Col};
+  }
   std::string line(const std::string &File, unsigned N) {
     auto *L = lines(File);
     return L && N >= 1 && N <= L->size() ? (*L)[N - 1] : std::string();
@@ -130,6 +152,7 @@ public:
 private:
   std::map<std::string, std::vector<std::string>> Files;
   std::map<std::string, bool> Missing;
+  std::map<std::string, std::string> Raw;
 };
 
 std::string relPath(const std::string &File, const std::string &Root) {
@@ -176,6 +199,8 @@ void writeText(std::ostream &OS, const RunResult &R, const ReportOptions &O) {
   auto Color = [&](const char *Code) -> std::string {
     return O.Color ? std::string("\033[") + Code + "m" : "";
   };
+  const std::vector<FixFact> NoFixes;
+  const std::vector<FixFact> *FixLines = &NoFixes;
   auto Emit = [&](const SourceLoc &L, const char *Kind, const char *KindColor,
                   const std::string &Msg, const std::string &Rule) {
     OS << Color("1") << relPath(L.File, O.SrcRoot) << ":" << L.Line << ":"
@@ -187,24 +212,30 @@ void writeText(std::ostream &OS, const RunResult &R, const ReportOptions &O) {
     std::string Line = Src.line(L.File, L.Line);
     if (Line.empty())
       return;
-    OS << Line << "\n";
+    // Clang 19's snippet layout, so both front ends print the same lines.
+    std::string No = std::to_string(L.Line);
+    size_t Width = std::max<size_t>(4, No.size());
+    std::string Gutter = " " + std::string(Width, ' ') + " | ";
+    OS << " " << std::string(Width - No.size(), ' ') << No << " | " << Line
+       << "\n";
     std::string Caret;
     for (unsigned I = 1; I < L.Col && I <= Line.size(); ++I)
       Caret += Line[I - 1] == '\t' ? '\t' : ' ';
     Caret += '^';
     if (L.EndLine == L.Line && L.EndCol > L.Col + 1)
       Caret += std::string(L.EndCol - L.Col - 1, '~');
-    OS << Color("1;32") << Caret << Color("0") << "\n";
+    OS << Gutter << Color("1;32") << Caret << Color("0") << "\n";
+    for (const FixFact &Fx : *FixLines)
+      if (Fx.File == L.File && Fx.Offset >= L.Offset - (L.Col - 1) &&
+          Fx.Offset - (L.Offset - (L.Col - 1)) <= Line.size())
+        OS << Gutter << Color("1;32")
+           << std::string(Fx.Offset - (L.Offset - (L.Col - 1)), ' ')
+           << Fx.Text << Color("0") << "\n";
   };
   for (const Finding &F : R.Findings) {
+    FixLines = &F.Fixes;
     Emit(F.At, "warning", "1;35", F.Message, F.Rule);
-    // Like clang: the replacement under the caret line, at its column.
-    for (const FixFact &Fx : F.Fixes)
-      if (Fx.File == F.At.File && Fx.Offset >= F.At.Offset - (F.At.Col - 1) &&
-          Fx.Offset - (F.At.Offset - (F.At.Col - 1)) < 1000)
-        OS << Color("1;32")
-           << std::string(Fx.Offset - (F.At.Offset - (F.At.Col - 1)), ' ')
-           << Fx.Text << Color("0") << "\n";
+    FixLines = &NoFixes;
     for (const Note &N : F.Notes)
       Emit(N.At, "note", "1;30", N.Message, "");
   }
@@ -349,16 +380,22 @@ void writeSarif(std::ostream &OS, const RunResult &R, const ReportOptions &O) {
     if (!F.Fixes.empty()) {
       ordered_json Changes = ordered_json::array();
       for (const FixFact &Fx : F.Fixes) {
+        // Text replacements need a text region (SARIF 3.57.2): lines and
+        // columns in the run's columnKind.
         SourceLoc FL;
         FL.File = Fx.File;
-        ordered_json Art = PhysLoc(FL)["physicalLocation"]["artifactLocation"];
+        auto [BL, BC] = Src.lineCol(Fx.File, Fx.Offset);
+        auto [EL, EC] = Src.lineCol(Fx.File, Fx.Offset + Fx.Length);
+        FL.Line = BL;
+        FL.Col = BC;
+        FL.EndLine = EL;
+        FL.EndCol = EC;
+        ordered_json Phys = PhysLoc(FL)["physicalLocation"];
         Changes.push_back(
-            {{"artifactLocation", Art},
+            {{"artifactLocation", Phys["artifactLocation"]},
              {"replacements",
-              ordered_json::array(
-                  {{{"deletedRegion",
-                     {{"byteOffset", Fx.Offset}, {"byteLength", Fx.Length}}},
-                    {"insertedContent", {{"text", Fx.Text}}}}})}});
+              ordered_json::array({{{"deletedRegion", Phys["region"]},
+                                    {"insertedContent", {{"text", Fx.Text}}}}})}});
       }
       Res["fixes"] = ordered_json::array(
           {{{"description", {{"text", F.Fixes.front().Description}}},

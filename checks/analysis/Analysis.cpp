@@ -64,6 +64,10 @@ Finding makeFinding(const char *Rule, const SourceLoc &At, std::string Message,
   return F;
 }
 
+bool isCoroutine(const FunctionFact *F) {
+  return F && F->EntryReason == "the coroutine";
+}
+
 /// A blocking event in one function: a blocking API call or, where lock
 /// waits count, an acquisition of a thread-blocking mutex.
 struct Site {
@@ -118,6 +122,10 @@ struct MayBlock {
       auto It = G.Callers.find(Usr);
       if (It == G.Callers.end())
         continue;
+      // Calling a coroutine only creates it; its body runs when awaited or
+      // spawned, as its own entry.
+      if (isCoroutine(G.fn(Usr)))
+        continue;
       for (const auto &[Caller, CallIdx] : It->second) {
         if (Steps.count(Caller->Usr))
           continue;
@@ -156,7 +164,7 @@ struct MayBlock {
 std::vector<Site> apiSites(const FunctionFact &F, bool LockWaits) {
   std::vector<Site> Out;
   for (const auto &B : F.Blocking) {
-    if (!LockWaits && (B.Kind == "lock-wait" || !B.OnlyIn.empty()))
+    if (!LockWaits && !B.OnlyIn.empty())
       continue;
     Out.push_back({B.At, B.Api, B.Kind, B.Alternative, &B});
   }
@@ -184,7 +192,7 @@ void blockingUnderLock(const Graph &G, std::vector<Finding> &Out) {
   MayBlock MB(G, [](const FunctionFact &F) { return apiSites(F, false); });
   for (const auto &[Usr, F] : G.P.functions()) {
     for (const auto &B : F.Blocking) {
-      if (B.Kind == "lock-wait" || !B.OnlyIn.empty())
+      if (!B.OnlyIn.empty())
         continue;
       const HeldLock *L = namedLock(B.Held, B.ReleasesLock);
       if (!L)
@@ -336,7 +344,7 @@ void blockingOnEventLoop(const Graph &G, const RuleSet &Rules,
       }
       for (size_t I = 0; I < F->Calls.size(); ++I) {
         const std::string &Callee = F->Calls[I].Callee;
-        if (Parent.count(Callee))
+        if (Parent.count(Callee) || isCoroutine(G.fn(Callee)))
           continue;
         Parent[Callee] = {Usr, I};
         Queue.push_back(Callee);

@@ -9,12 +9,12 @@
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/StmtCXX.h"
+#include "clang/Analysis/Analyses/PostOrderCFGView.h"
 #include "clang/Analysis/CFG.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Index/USRGeneration.h"
 #include "clang/Lex/Lexer.h"
 #include "llvm/ADT/DenseMap.h"
-#include "llvm/ADT/PostOrderIterator.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
@@ -35,6 +35,10 @@ std::string plainName(const NamedDecl *D) {
     return "~" + cast<CXXDestructorDecl>(D)->getParent()->getName().str();
   if (const IdentifierInfo *II = D->getIdentifier())
     return II->getName().str();
+  // 'typedef struct {...} pthread_mutex_t;' is known by its typedef name.
+  if (const auto *TD = dyn_cast<TagDecl>(D))
+    if (const TypedefNameDecl *TN = TD->getTypedefNameForAnonDecl())
+      return TN->getName().str();
   if (isa<RecordDecl>(D) || isa<NamespaceDecl>(D))
     return "(anonymous)";
   return D->getNameAsString();
@@ -307,6 +311,16 @@ private:
       GuardMutexes;
   llvm::DenseSet<const VarDecl *> NonBlockingVars;
   bool Recording = false;
+  /// The call being transferred, so a try-lock can be tied to the branch
+  /// that tests its result.
+  const Expr *CurrentCall = nullptr;
+  /// What a try-lock call, or a guard made with try_to_lock, holds when it
+  /// succeeded.
+  llvm::DenseMap<const Expr *, HeldSet> TryCalls;
+  llvm::DenseMap<const VarDecl *, HeldSet> TryGuards;
+  /// Locks a branch condition proves held on its true (first) or false
+  /// (second) successor.
+  std::pair<HeldSet, HeldSet> successLocks(const Stmt *Cond);
 
   std::optional<MutexRef> mutexOf(const Expr *E);
   std::string lockId(const Expr *E);
@@ -314,7 +328,14 @@ private:
     return VD ? Rules.guard(typeName(VD->getType())) : nullptr;
   }
   const VarDecl *guardVar(const Expr *E) {
-    if (const auto *DRE = dyn_cast_or_null<DeclRefExpr>(strip(E)))
+    E = strip(E);
+    // std::move(lk): the guard being moved from.
+    if (const auto *CE = dyn_cast_or_null<CallExpr>(E))
+      if (const FunctionDecl *Callee = CE->getDirectCallee())
+        if (CE->getNumArgs() == 1 &&
+            TU.cachedQualName(Callee) == "::std::move")
+          E = strip(CE->getArg(0));
+    if (const auto *DRE = dyn_cast_or_null<DeclRefExpr>(E))
       if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
         if (guardOf(VD))
           return VD;
@@ -409,22 +430,33 @@ void FunctionCollector::acquire(HeldSet &S, const MutexRef &M, bool Shared,
   }
   // A try-lock may fail; treating it as held would report code that only
   // runs when it succeeded, which the analysis cannot see.
-  if (!Try)
+  if (!Try) {
     S.push_back(std::move(H));
+    return;
+  }
+  // Held only where the code has checked that the try succeeded.
+  if (CurrentCall)
+    TryCalls[CurrentCall].push_back(H);
+  if (Guard)
+    TryGuards[Guard].push_back(H);
 }
 
 void FunctionCollector::release(HeldSet &S, const std::string &Id,
                                 const VarDecl *Guard) {
-  for (auto It = S.rbegin(); It != S.rend(); ++It)
-    if ((Id.empty() || It->Lock.Id == Id) && (!Guard || It->Guard == Guard)) {
-      S.erase(std::next(It).base());
-      if (!Id.empty())
+  auto Matches = [&](const Held &H) {
+    return (Id.empty() || H.Lock.Id == Id) && (!Guard || H.Guard == Guard);
+  };
+  if (!Id.empty()) {
+    // m.unlock() releases one acquisition: the most recent.
+    for (auto It = S.rbegin(); It != S.rend(); ++It)
+      if (Matches(*It)) {
+        S.erase(std::next(It).base());
         return;
-      It = S.rbegin();
-      if (S.empty())
-        return;
-      continue;
-    }
+      }
+    return;
+  }
+  // A guard going away releases everything it holds (scoped_lock: several).
+  S.erase(std::remove_if(S.begin(), S.end(), Matches), S.end());
 }
 
 bool FunctionCollector::conditionHolds(const ArgCondition &C,
@@ -444,6 +476,10 @@ bool FunctionCollector::conditionHolds(const ArgCondition &C,
 bool FunctionCollector::valueHolds(const ArgCondition &C, const Expr *A) {
   if (A->isValueDependent())
     return false;
+  if (C.K == ArgCondition::Equals && C.Value == 0 &&
+      A->getType()->isPointerType() &&
+      A->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull))
+    return true;
   Expr::EvalResult R;
   if (A->EvaluateAsInt(R, Ctx)) {
     long long V = R.Val.getInt().getExtValue();
@@ -498,6 +534,16 @@ void FunctionCollector::resolveCallables(const Expr *E,
   if (const auto *ME = dyn_cast<MemberExpr>(E)) {
     if (const auto *M = dyn_cast<CXXMethodDecl>(ME->getMemberDecl()))
       Out.push_back(M);
+    return;
+  }
+  // A captureless lambda converted to a C function pointer (libuv, libevent).
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
+    if (isa_and_nonnull<CXXConversionDecl>(MC->getMethodDecl())) {
+      resolveCallables(MC->getImplicitObjectArgument(), Out, Depth + 1);
+      return;
+    }
+  if (const auto *U = dyn_cast<UnaryOperator>(E); U && U->getOpcode() == UO_Plus) {
+    resolveCallables(U->getSubExpr(), Out, Depth + 1);
     return;
   }
   if (const auto *CE = dyn_cast<CallExpr>(E)) {
@@ -578,12 +624,13 @@ void FunctionCollector::onGuardDecl(HeldSet &S, const VarDecl *VD) {
       }
       return;
     }
-    if (auto M = mutexOf(A))
-      Mutexes.push_back(*M);
-    else if (const LockTag *T = Rules.lockTag(typeName(A->getType())))
+    if (auto M = mutexOf(A)) {
+      // A single-mutex guard manages its first mutex argument only.
+      if (G->Multi || Mutexes.empty())
+        Mutexes.push_back(*M);
+    } else if (const LockTag *T = Rules.lockTag(typeName(A->getType()))) {
       Effect = T->Effect;
-    if (!G->Multi && !Mutexes.empty())
-      break;
+    }
   }
   auto &Managed = GuardMutexes[VD];
   Managed.clear();
@@ -612,6 +659,7 @@ void FunctionCollector::onCall(HeldSet &S, const Expr *Call,
                                const Expr *Object) {
   const std::string &Q = TU.cachedQualName(Callee);
   SourceRange At = Call->getSourceRange();
+  CurrentCall = Call;
 
   // Lock operations on a guard or a mutex object.
   if (Object && isa<CXXMethodDecl>(Callee)) {
@@ -656,7 +704,7 @@ void FunctionCollector::onCall(HeldSet &S, const Expr *Call,
           acquire(S, *M, false, false, nullptr, At, &Before);
       return;
     }
-    if (LF->Arg < static_cast<int>(Args.size())) {
+    if (LF->Arg >= 0 && LF->Arg < static_cast<int>(Args.size())) {
       const Expr *A = Args[LF->Arg];
       std::optional<MutexRef> M = mutexOf(A);
       if (!M) {
@@ -715,8 +763,8 @@ void FunctionCollector::onCall(HeldSet &S, const Expr *Call,
     for (const auto &C : B->Unless)
       Blocks &= !conditionHolds(C, Args);
     // A read on a descriptor made non-blocking returns at once.
-    if (Blocks && B->Kind == "socket-io" && !Args.empty() &&
-        nonBlockingFd(Args[0]))
+    if (Blocks && B->FdArg >= 0 && B->FdArg < static_cast<int>(Args.size()) &&
+        nonBlockingFd(Args[B->FdArg]))
       Blocks = false;
     if (Blocks && Recording) {
       BlockingFact BF;
@@ -927,6 +975,68 @@ void FunctionCollector::scanNonBlockingFds(const Stmt *Body) {
   Scan(*this).TraverseStmt(const_cast<Stmt *>(Body));
 }
 
+std::pair<HeldSet, HeldSet>
+FunctionCollector::successLocks(const Stmt *Cond) {
+  const auto *E = dyn_cast_or_null<Expr>(Cond);
+  if (!E)
+    return {};
+  bool Negated = false;
+  // Lock functions of C APIs return 0 on success; methods return true.
+  bool ZeroIsSuccess = false;
+  while (true) {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *U = dyn_cast<UnaryOperator>(E);
+        U && U->getOpcode() == UO_LNot) {
+      Negated = !Negated;
+      E = U->getSubExpr();
+      continue;
+    }
+    if (const auto *BO = dyn_cast<BinaryOperator>(E);
+        BO && (BO->getOpcode() == BO_EQ || BO->getOpcode() == BO_NE)) {
+      Expr::EvalResult R;
+      const Expr *Other = nullptr;
+      if (BO->getRHS()->EvaluateAsInt(R, Ctx) && R.Val.getInt() == 0)
+        Other = BO->getLHS();
+      else if (BO->getLHS()->EvaluateAsInt(R, Ctx) && R.Val.getInt() == 0)
+        Other = BO->getRHS();
+      if (!Other)
+        return {};
+      // 'x == 0' is true exactly when x is zero.
+      ZeroIsSuccess = true;
+      if (BO->getOpcode() == BO_NE)
+        Negated = !Negated;
+      E = Other;
+      continue;
+    }
+    break;
+  }
+  HeldSet Locks;
+  bool TrueOnSuccess = true;
+  auto It = TryCalls.find(E);
+  if (It != TryCalls.end()) {
+    Locks = It->second;
+    const auto *CE = dyn_cast<CallExpr>(E);
+    bool CStyle = CE && !isa<CXXMemberCallExpr>(CE);
+    // A C try-lock succeeds when it returns 0: 'f() == 0' is true then, a
+    // bare 'f()' is false then.
+    TrueOnSuccess = CStyle ? ZeroIsSuccess : !ZeroIsSuccess;
+  } else if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
+    // lk.owns_lock() or 'if (lk)' on a guard made with try_to_lock.
+    const VarDecl *GV = guardVar(MC->getImplicitObjectArgument());
+    auto G = GV ? TryGuards.find(GV) : TryGuards.end();
+    if (G == TryGuards.end())
+      return {};
+    Locks = G->second;
+    TrueOnSuccess = !ZeroIsSuccess;
+  } else {
+    return {};
+  }
+  if (Negated)
+    TrueOnSuccess = !TrueOnSuccess;
+  return TrueOnSuccess ? std::make_pair(Locks, HeldSet())
+                       : std::make_pair(HeldSet(), Locks);
+}
+
 void FunctionCollector::run(const Stmt *Body) {
   scanNonBlockingFds(Body);
   CFG::BuildOptions BO;
@@ -943,7 +1053,9 @@ void FunctionCollector::run(const Stmt *Body) {
   // path, so a lock released on one branch is not held after the join.
   std::vector<std::optional<HeldSet>> In(G->getNumBlockIDs());
   In[G->getEntry().getBlockID()] = HeldSet();
-  llvm::ReversePostOrderTraversal<const CFG *> RPO(G.get());
+  // PostOrderCFGView skips the null successors of pruned edges
+  // ('for (;;)', constant conditions), which a plain graph walk follows.
+  PostOrderCFGView RPO(G.get());
   auto Meet = [](std::optional<HeldSet> &Into, const HeldSet &From) {
     if (!Into) {
       Into = From;
@@ -959,6 +1071,7 @@ void FunctionCollector::run(const Stmt *Body) {
   };
   auto RunBlock = [&](const CFGBlock *B, HeldSet S) {
     for (const CFGElement &E : *B) {
+      CurrentCall = nullptr;
       if (auto CS = E.getAs<CFGStmt>())
         transfer(S, CS->getStmt());
       else if (auto D = E.getAs<CFGAutomaticObjDtor>())
@@ -972,9 +1085,17 @@ void FunctionCollector::run(const Stmt *Body) {
       if (!In[B->getBlockID()])
         continue;
       HeldSet Out = RunBlock(B, *In[B->getBlockID()]);
-      for (const CFGBlock *Succ : B->succs())
+      std::pair<HeldSet, HeldSet> Extra;
+      if (B->succ_size() == 2)
+        Extra = successLocks(B->getTerminatorCondition());
+      unsigned Idx = 0;
+      for (const CFGBlock *Succ : B->succs()) {
+        HeldSet SuccState = Out;
+        const HeldSet &Add = Idx++ == 0 ? Extra.first : Extra.second;
+        SuccState.insert(SuccState.end(), Add.begin(), Add.end());
         if (Succ)
-          Changed |= Meet(In[Succ->getBlockID()], Out);
+          Changed |= Meet(In[Succ->getBlockID()], SuccState);
+      }
     }
   }
   Recording = true;

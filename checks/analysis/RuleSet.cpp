@@ -246,6 +246,12 @@ public:
         AC.K = ArgCondition::Missing;
         bool B = false;
         Ok &= getBool(C, CPtr, "missing", B);
+        if (!B) {
+          error(CPtr + "/missing",
+                "'missing' can only be true (omit the condition otherwise)",
+                false);
+          Ok = false;
+        }
       } else {
         AC.K = ArgCondition::TypeMatches;
         Ok &= getPattern(C, CPtr, "type", AC.Type);
@@ -425,7 +431,7 @@ bool RuleSet::loadText(const std::string &File, const std::string &Text,
   ForEach("blocking", [&](const nlohmann::json &O, const std::string &P) {
     if (!R.checkObject(O, P, "blocking entry",
                        {"name", "name_regex", "kind", "unless", "alternative",
-                        "releases_arg", "fixes", "only_in"},
+                        "releases_arg", "fixes", "only_in", "fd_arg"},
                        {"kind"}))
       return;
     BlockingApi B;
@@ -445,6 +451,9 @@ bool RuleSet::loadText(const std::string &File, const std::string &Text,
     long long Rel = -1;
     Ok &= R.getInt(O, P, "releases_arg", Rel);
     B.ReleasesArg = static_cast<int>(Rel);
+    long long Fd = -1;
+    Ok &= R.getInt(O, P, "fd_arg", Fd);
+    B.FdArg = static_cast<int>(Fd);
     if (O.contains("only_in")) {
       const auto &L = O["only_in"];
       if (!L.is_array()) {
@@ -599,6 +608,10 @@ bool RuleSet::loadText(const std::string &File, const std::string &Text,
     }
     long long Arg = 0;
     Ok &= R.getInt(O, P, "arg", Arg);
+    if (Arg < 0) {
+      R.error(P + "/arg", "'arg' must be a non-negative argument index", false);
+      Ok = false;
+    }
     F.Arg = static_cast<int>(Arg);
     F.From = R.origin(P);
     if (Ok && CheckDuplicate("lock_functions", F.Name, P,

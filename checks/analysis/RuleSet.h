@@ -60,6 +60,9 @@ struct BlockingApi {
   std::vector<ArgCondition> Unless; ///< Any matching condition: not blocking.
   std::string Alternative;
   int ReleasesArg = -1; ///< Condition waits: argument whose lock is released.
+  /// The descriptor argument, for calls that return at once on a descriptor
+  /// made non-blocking; -1 when the call blocks regardless.
+  int FdArg = -1;
   /// Blocks only in these contexts (std::this_thread::yield stalls a fiber
   /// scheduler's thread, nothing else); empty: everywhere.
   std::vector<std::string> OnlyIn;

@@ -91,15 +91,35 @@ void defer_lock_then_lock_bad(Table &t) {
 
 void try_to_lock_bad(Table &t) {
   std::unique_lock<std::mutex> lk(t.mu_, std::try_to_lock);
+  if (!lk.owns_lock())
+    return;
   ::sleep(1);
   // CHECK: :[[@LINE-1]]:3: warning: blocking call 'sleep' while 'Table::mu_' is held [blockwatch-blocking-under-lock]
-  // CHECK: :[[@LINE-3]]:3: note: 'Table::mu_' acquired here
+  // CHECK: :[[@LINE-5]]:3: note: 'Table::mu_' acquired here
+}
+
+// Only the branch that saw the try succeed holds the lock.
+void try_to_lock_failed_branch_ok(Table &t) {
+  std::unique_lock<std::mutex> lk(t.mu_, std::try_to_lock);
+  if (lk)
+    ++t.rows_;
+  else
+    ::sleep(1);
 }
 
 void try_to_lock_ok(Table &t) {
   std::unique_lock<std::mutex> lk(t.mu_, std::try_to_lock);
   lk.unlock();
   ::sleep(1);
+}
+
+void mutex_try_lock_bad(Table &t) {
+  if (t.mu_.try_lock()) {
+    ::sleep(1);
+    // CHECK: :[[@LINE-1]]:5: warning: blocking call 'sleep' while 'Table::mu_' is held [blockwatch-blocking-under-lock]
+    t.mu_.unlock();
+  }
+  ::sleep(2);
 }
 
 void adopt_lock_bad(Table &t) {

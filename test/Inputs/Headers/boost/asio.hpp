@@ -104,6 +104,7 @@ using tcp_socket = basic_stream_socket<tcp>;
 template <class S, class B> unsigned long read(S &s, const B &b);
 template <class S, class B> unsigned long write(S &s, const B &b);
 template <class S, class B, class H> void async_read(S &s, const B &b, H &&h) {}
+template <class S, class B> awaitable<unsigned long> async_read(S &s, const B &b, use_awaitable_t);
 template <class S, class B, class H> void async_write(S &s, const B &b, H &&h) {}
 template <class S, class B> unsigned long read_until(S &s, B &b, const char *delim);
 template <class Ex, class H> H bind_executor(const Ex &ex, H h) { return h; }
