@@ -353,9 +353,10 @@ void writeSarif(std::ostream &OS, const RunResult &R, const ReportOptions &O) {
     // rule, the function and the code at the site.
     std::string Key = F.Rule + "\n" + F.Function + "\n" + Src.text(F.At);
     unsigned Nth = Occurrences[Key]++;
+    // code scanning's 'hash:occurrence' form, so upload-sarif keeps ours.
     Res["partialFingerprints"] = {
-        {"blockwatchFingerprint/v1",
-         hex(fnv1a(Key + "\n" + std::to_string(Nth)))}};
+        {"primaryLocationLineHash",
+         hex(fnv1a(Key)) + ":" + std::to_string(Nth + 1)}};
     if (!F.Notes.empty()) {
       ordered_json Rel = ordered_json::array();
       unsigned Id = 1;
@@ -378,7 +379,9 @@ void writeSarif(std::ostream &OS, const RunResult &R, const ReportOptions &O) {
           {{{"threadFlows", ordered_json::array({{{"locations", Locs}}})}}});
     }
     if (!F.Fixes.empty()) {
-      ordered_json Changes = ordered_json::array();
+      // One artifactChange per file (SARIF 3.55.3), replacements in order.
+      std::map<std::string, ordered_json> ByFile;
+      std::vector<std::string> FileOrder;
       for (const FixFact &Fx : F.Fixes) {
         // Text replacements need a text region (SARIF 3.57.2): lines and
         // columns in the run's columnKind.
@@ -391,12 +394,18 @@ void writeSarif(std::ostream &OS, const RunResult &R, const ReportOptions &O) {
         FL.EndLine = EL;
         FL.EndCol = EC;
         ordered_json Phys = PhysLoc(FL)["physicalLocation"];
-        Changes.push_back(
-            {{"artifactLocation", Phys["artifactLocation"]},
-             {"replacements",
-              ordered_json::array({{{"deletedRegion", Phys["region"]},
-                                    {"insertedContent", {{"text", Fx.Text}}}}})}});
+        auto [It, New] = ByFile.emplace(
+            Fx.File, ordered_json{{"artifactLocation", Phys["artifactLocation"]},
+                                  {"replacements", ordered_json::array()}});
+        if (New)
+          FileOrder.push_back(Fx.File);
+        It->second["replacements"].push_back(
+            {{"deletedRegion", Phys["region"]},
+             {"insertedContent", {{"text", Fx.Text}}}});
       }
+      ordered_json Changes = ordered_json::array();
+      for (const auto &File : FileOrder)
+        Changes.push_back(ByFile[File]);
       Res["fixes"] = ordered_json::array(
           {{{"description", {{"text", F.Fixes.front().Description}}},
             {"artifactChanges", Changes}}});

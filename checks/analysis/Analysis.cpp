@@ -279,11 +279,39 @@ std::vector<Entry> entries(const Graph &G, const RuleSet &Rules,
   return Out;
 }
 
+/// Where each lock is held across something that blocks: directly, through
+/// a call, or across a suspension. A loop thread waiting for such a lock
+/// waits for that blocking work.
+std::map<std::string, Note> heldAcrossBlocking(const Graph &G) {
+  std::map<std::string, Note> Out;
+  MayBlock MB(G, [](const FunctionFact &F) { return apiSites(F, false); });
+  for (const auto &[Usr, F] : G.P.functions()) {
+    for (const auto &B : F.Blocking)
+      if (B.OnlyIn.empty())
+        for (const auto &H : B.Held)
+          if (H.Id != B.ReleasesLock)
+            Out.emplace(H.Id, Note{B.At, "'" + H.Id + "' is held across '" +
+                                             displayName(B.Api) + "' here"});
+    for (const auto &C : F.Calls)
+      if (!C.Held.empty() && MB.find(C.Callee))
+        for (const auto &H : C.Held)
+          Out.emplace(H.Id, Note{C.At, "'" + H.Id + "' is held across a "
+                                                    "call that may block here"});
+    for (const auto &S : F.Suspends)
+      for (const auto &H : S.Held)
+        Out.emplace(H.Id, Note{S.At, "'" + H.Id + "' is held across '" +
+                                         S.What + "' here"});
+  }
+  return Out;
+}
+
 void blockingOnEventLoop(const Graph &G, const RuleSet &Rules,
                          const AnalysisOptions &Opts,
                          std::vector<Finding> &Out) {
   const char *Rule = rules::BlockingOnEventLoop;
+  std::map<std::string, Note> LongHeld = heldAcrossBlocking(G);
   for (const Entry &E : entries(G, Rules, Opts)) {
+    const ContextInfo &CI = Rules.context(E.Context);
     // Breadth-first from the entry along calls; spawns are not followed, so
     // a handoff to another thread ends the context.
     std::map<std::string, std::pair<std::string, size_t>> Parent;
@@ -301,9 +329,13 @@ void blockingOnEventLoop(const Graph &G, const RuleSet &Rules,
             std::find(S.Fact->OnlyIn.begin(), S.Fact->OnlyIn.end(),
                       E.Context) == S.Fact->OnlyIn.end())
           continue;
+        // Briefly held mutexes are the norm on loop threads; waiting for
+        // one matters when its holder can block.
+        auto Long = S.Fact ? LongHeld.end() : LongHeld.find(S.Api);
+        if (!S.Fact && !CI.AllLockWaits && Long == LongHeld.end())
+          continue;
         if (!Reported.insert({S.At, S.Api}).second)
           continue;
-        const ContextInfo &CI = Rules.context(E.Context);
         std::string What = S.Fact ? "'" + displayName(S.Api) + "'"
                                   : "locking '" + S.Api + "'";
         Finding Fd = makeFinding(Rule, S.At,
@@ -328,6 +360,8 @@ void blockingOnEventLoop(const Graph &G, const RuleSet &Rules,
         Fd.Flow.push_back({S.At, What + " " + kindPhrase(S.Kind) + " here"});
         Fd.Notes.insert(Fd.Notes.begin(),
                         {E.At, "loop context starts here"});
+        if (Long != LongHeld.end())
+          Fd.Notes.push_back(Long->second);
         bool Fixed = false;
         if (S.Fact)
           for (const auto &CF : S.Fact->Fixes)

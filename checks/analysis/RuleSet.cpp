@@ -402,11 +402,13 @@ bool RuleSet::loadText(const std::string &File, const std::string &Text,
   };
 
   ForEach("contexts", [&](const nlohmann::json &O, const std::string &P) {
-    if (!R.checkObject(O, P, "context", {"name", "thread", "handoff", "entry"},
+    if (!R.checkObject(O, P, "context",
+                       {"name", "thread", "handoff", "entry", "all_lock_waits"},
                        {"name", "thread", "handoff"}))
       return;
     ContextInfo C;
     R.getString(O, P, "entry", C.Entry);
+    R.getBool(O, P, "all_lock_waits", C.AllLockWaits);
     R.getString(O, P, "name", C.Name);
     R.getString(O, P, "thread", C.Thread);
     R.getString(O, P, "handoff", C.Handoff);
@@ -806,7 +808,7 @@ bool RuleSet::isBinder(const std::string &Q) const {
 const ContextInfo &RuleSet::context(const std::string &Name) const {
   static const ContextInfo Unknown{"", "this thread",
                                    "move the blocking work to a worker thread",
-                                   ""};
+                                   "", false};
   auto It = Contexts.find(Name);
   return It == Contexts.end() ? Unknown : It->second;
 }

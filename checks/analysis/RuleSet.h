@@ -130,6 +130,10 @@ struct ContextInfo {
   std::string Thread;  ///< "the event loop's thread"
   std::string Handoff; ///< Advice on moving blocking work off the thread.
   std::string Entry;   ///< "the fiber started": how a spawned entry reads.
+  /// Every thread-blocking mutex acquisition counts as blocking (a fiber
+  /// scheduler deadlocks when two of its fibers contend); otherwise only one
+  /// of a mutex some code holds across a blocking call.
+  bool AllLockWaits = false;
 };
 
 class RuleSet {

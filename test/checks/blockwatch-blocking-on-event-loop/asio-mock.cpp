@@ -35,9 +35,23 @@ struct Server {
     t.join();
   }
 
+  // A worker holds mu across a disk flush...
+  void checkpoint() {
+    std::lock_guard<std::mutex> g(mu);
+    ::fsync(fd);
+  }
+
+  // ...so a handler taking mu waits for that flush.
   void lock_bad() {
     asio::dispatch(io, [this] { std::lock_guard<std::mutex> g(mu); });
     // CHECK-DAG: :[[@LINE-1]]:33: warning: locking 'Server::mu' blocks the io_context's thread; this code runs in the handler scheduled at asio-mock.cpp:[[@LINE-1]] [blockwatch-blocking-on-event-loop]
+  }
+
+  // stats_mu is only ever held briefly.
+  std::mutex stats_mu;
+  int hits = 0;
+  void brief_lock_ok() {
+    asio::dispatch(io, [this] { std::lock_guard<std::mutex> g(stats_mu); ++hits; });
   }
 
   void dns_bad() {

@@ -12,6 +12,23 @@
 
 static struct event_base *base;
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t g_counter_mu = PTHREAD_MUTEX_INITIALIZER;
+static int g_counter;
+
+// Held across a sleep by some thread: the loop may wait behind it.
+void *maintenance_thread(void *) {
+  pthread_mutex_lock(&g_mu);
+  sleep(5);
+  pthread_mutex_unlock(&g_mu);
+  return nullptr;
+}
+
+// Never held across a blocking call: taking it on the loop is fine.
+static void counter_cb_ok(evutil_socket_t, short, void *) {
+  pthread_mutex_lock(&g_counter_mu);
+  ++g_counter;
+  pthread_mutex_unlock(&g_counter_mu);
+}
 
 static void on_event_bad(evutil_socket_t, short, void *) {
   sleep(1);
@@ -38,6 +55,7 @@ static void on_assigned_bad(evutil_socket_t, short, void *) {
 static void on_once_bad(evutil_socket_t, short, void *) {
   pthread_mutex_lock(&g_mu);
   // CHECK: :[[@LINE-1]]:3: warning: locking 'g_mu' blocks the libevent event_base's thread; this code runs in the callable passed to 'event_base_once' at libevent.cpp:{{[0-9]+}} [blockwatch-blocking-on-event-loop]
+  // CHECK: note: 'g_mu' is held across 'sleep' here
   pthread_mutex_unlock(&g_mu);
 }
 
@@ -101,6 +119,9 @@ int main() {
   pthread_t t;
   pthread_create(&t, nullptr, worker_ok, nullptr);
 
+  pthread_t m;
+  pthread_create(&m, nullptr, maintenance_thread, nullptr);
+  event_new(base, 1, EV_READ, counter_cb_ok, nullptr);
   struct event *ev = event_new(base, 0, EV_READ | EV_PERSIST, on_event_bad, nullptr);
   struct event *timer = evtimer_new(base, on_timer_bad, nullptr);
   struct event *sig = evsignal_new(base, 2, on_signal_bad, nullptr);

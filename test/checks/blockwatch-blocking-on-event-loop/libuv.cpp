@@ -25,9 +25,26 @@ static void flush_to_disk(int fd) { fsync(fd); }
 
 static void write_bad(uv_write_t *, int) { flush_to_disk(3); }
 
+// A worker holds g_mu across a disk flush, so the loop can wait behind it.
+static void journal_worker(void *) {
+  uv_mutex_lock(&g_mu);
+  fsync(4);
+  uv_mutex_unlock(&g_mu);
+}
+
+// Never held across anything that blocks: taking it on the loop is fine.
+static uv_mutex_t g_counter_mu;
+static int g_counter;
+static void idle_counter_ok(uv_idle_t *) {
+  uv_mutex_lock(&g_counter_mu);
+  ++g_counter;
+  uv_mutex_unlock(&g_counter_mu);
+}
+
 static void connection_bad(uv_stream_t *, int) {
   uv_mutex_lock(&g_mu);
   // CHECK: :[[@LINE-1]]:3: warning: locking 'g_mu' blocks the libuv loop's thread; this code runs in the callable passed to 'uv_listen' at libuv.cpp:{{[0-9]+}} [blockwatch-blocking-on-event-loop]
+  // CHECK: note: 'g_mu' is held across 'fsync' here
   uv_cond_wait(&g_cv, &g_mu);
   // CHECK: :[[@LINE-1]]:3: warning: 'uv_cond_wait' blocks the libuv loop's thread; this code runs in the callable passed to 'uv_listen' at libuv.cpp:{{[0-9]+}} [blockwatch-blocking-on-event-loop]
   uv_mutex_unlock(&g_mu);
@@ -177,5 +194,9 @@ int main() {
   uv_tcp_connect(&connect_req, &client, (const struct sockaddr *)&addr, connected_bad);
   uv_udp_recv_start(&udp, alloc_ok, udp_recv_bad);
   uv_queue_work(loop, &work, work_ok, after_work_bad);
+  static uv_idle_t idle2;
+  uv_idle_start(&idle2, idle_counter_ok);
+  static uv_thread_t journal;
+  uv_thread_create(&journal, journal_worker, nullptr);
   return uv_run(loop, UV_RUN_DEFAULT);
 }
