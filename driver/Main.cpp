@@ -2,38 +2,33 @@
 //
 // Parses every TU of a compilation database on N threads, collects the same
 // facts the clang-tidy checks collect, merges them by USR and runs the shared
-// analysis once over the whole program.
+// analysis once over the whole program. Facts can be cached, written per TU
+// for a build system to produce, and merged later.
 //
 //===----------------------------------------------------------------------===//
+#include "Extract.h"
+#include "FactStore.h"
+#include "PostProcess.h"
 #include "Reporters.h"
 #include "analysis/Analysis.h"
-#include "analysis/Collector.h"
 
-#include "clang/AST/ASTConsumer.h"
-#include "clang/AST/ASTContext.h"
-#include "clang/Frontend/CompilerInstance.h"
-#include "clang/Frontend/FrontendAction.h"
-#include "clang/Frontend/TextDiagnosticPrinter.h"
-#include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CommonOptionsParser.h"
-#include "clang/Tooling/Tooling.h"
+#include "clang/Tooling/CompilationDatabase.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
-#include "llvm/Support/Regex.h"
-#include "llvm/Support/Threading.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <atomic>
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
-#include <unistd.h>
 
-using namespace clang;
 using namespace clang::tooling;
 namespace cl = llvm::cl;
 
@@ -71,15 +66,38 @@ cl::opt<bool> NoUnknownCoroutines(
     cl::desc("Count only coroutines of task types the rule packs name as "
              "loop code"),
     cl::cat(Category));
-
-/// CommonOptionsParser's own -p, read back after parsing.
-std::string BuildPathOpt() {
-  auto &Opts = cl::getRegisteredOptions();
-  auto It = Opts.find("p");
-  if (It == Opts.end())
-    return "";
-  return static_cast<cl::opt<std::string> *>(It->second)->getValue();
-}
+cl::opt<std::string>
+    CacheDir("cache-dir",
+             cl::desc("Reuse the facts of TUs whose command, rule packs and "
+                      "input files are unchanged"),
+             cl::value_desc("dir"), cl::cat(Category));
+cl::opt<std::string> EmitFacts("emit-facts",
+                               cl::desc("Write each TU's facts to <dir> and "
+                                        "stop (for a later --merge)"),
+                               cl::value_desc("dir"), cl::cat(Category));
+cl::opt<std::string> Merge("merge",
+                           cl::desc("Analyse the facts in <dir> written by "
+                                    "--emit-facts instead of parsing"),
+                           cl::value_desc("dir"), cl::cat(Category));
+cl::opt<std::string>
+    Baseline("baseline",
+             cl::desc("Report only findings whose fingerprints are not in "
+                      "this SARIF log"),
+             cl::value_desc("sarif"), cl::cat(Category));
+cl::opt<bool> IncludeSuppressed(
+    "include-suppressed",
+    cl::desc("Keep findings silenced by NOLINT (as SARIF suppressions)"),
+    cl::cat(Category));
+cl::opt<bool> Verbose("verbose",
+                      cl::desc("Say which TUs were parsed and which came "
+                               "from the cache"),
+                      cl::cat(Category));
+cl::opt<bool> Fix("fix", cl::desc("Apply the fix-its of the findings"),
+                  cl::cat(Category));
+cl::opt<std::string>
+    ExportFixes("export-fixes",
+                cl::desc("Write fix-its as clang-apply-replacements YAML"),
+                cl::value_desc("file"), cl::cat(Category));
 
 const char *Overview =
     "blockwatch finds blocking hazards in concurrent C++: blocking calls on "
@@ -92,95 +110,112 @@ const char *Overview =
     "Exit status: 0 no findings, 1 findings, 2 bad usage or input, 3 internal "
     "error.\n";
 
-/// clang-tidy's glob syntax: comma-separated globs, '-' negates, the last
-/// match wins.
-bool globEnabled(const std::string &Globs, const std::string &Name) {
-  bool Enabled = false;
-  std::stringstream SS(Globs);
-  std::string G;
-  while (std::getline(SS, G, ',')) {
-    size_t B = G.find_first_not_of(" \t\n");
-    if (B == std::string::npos)
-      continue;
-    G = G.substr(B, G.find_last_not_of(" \t\n") - B + 1);
-    bool Neg = G[0] == '-';
-    if (Neg)
-      G = G.substr(1);
-    std::string Re = "^";
-    for (char C : G)
-      Re += C == '*' ? std::string(".*") : llvm::Regex::escape(std::string(1, C));
-    Re += "$";
-    if (llvm::Regex(Re).match(Name))
-      Enabled = !Neg;
-  }
-  return Enabled;
+/// CommonOptionsParser's own -p, read back after parsing.
+std::string buildPathOption() {
+  auto &Opts = cl::getRegisteredOptions();
+  auto It = Opts.find("p");
+  if (It == Opts.end())
+    return "";
+  return static_cast<cl::opt<std::string> *>(It->second)->getValue();
 }
-
-struct TuOutcome {
-  bool Ok = false;
-  TuFacts Facts;
-  std::string Errors;
-};
-
-class CollectAction : public ASTFrontendAction {
-public:
-  CollectAction(const RuleSet &Rules, TuOutcome &Out) : Rules(Rules), Out(Out) {}
-  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &,
-                                                 StringRef) override {
-    struct Consumer : ASTConsumer {
-      Consumer(const RuleSet &Rules, TuOutcome &Out) : Rules(Rules), Out(Out) {}
-      void HandleTranslationUnit(ASTContext &Ctx) override {
-        if (Ctx.getDiagnostics().hasErrorOccurred())
-          return;
-        Out.Facts = collectFacts(Ctx, Rules);
-        Out.Ok = true;
-      }
-      const RuleSet &Rules;
-      TuOutcome &Out;
-    };
-    return std::make_unique<Consumer>(Rules, Out);
-  }
-
-private:
-  const RuleSet &Rules;
-  TuOutcome &Out;
-};
-
-class CollectFactory : public FrontendActionFactory {
-public:
-  CollectFactory(const RuleSet &Rules, TuOutcome &Out) : Rules(Rules), Out(Out) {}
-  std::unique_ptr<FrontendAction> create() override {
-    return std::make_unique<CollectAction>(Rules, Out);
-  }
-
-private:
-  const RuleSet &Rules;
-  TuOutcome &Out;
-};
-
-/// Prints only errors: compiler warnings are the build's business, not ours.
-class ErrorsOnly : public TextDiagnosticPrinter {
-public:
-  using TextDiagnosticPrinter::TextDiagnosticPrinter;
-  void HandleDiagnostic(DiagnosticsEngine::Level Level,
-                        const Diagnostic &Info) override {
-    if (Level >= DiagnosticsEngine::Error)
-      LastWasError = true;
-    else if (Level != DiagnosticsEngine::Note)
-      LastWasError = false;
-    if (Level >= DiagnosticsEngine::Error ||
-        (Level == DiagnosticsEngine::Note && LastWasError))
-      TextDiagnosticPrinter::HandleDiagnostic(Level, Info);
-  }
-
-private:
-  bool LastWasError = false;
-};
 
 std::string resourceDir() {
   if (const char *Env = ::getenv("BLOCKWATCH_RESOURCE_DIR"))
     return Env;
   return BLOCKWATCH_CLANG_RESOURCE_DIR;
+}
+
+std::string absolute(const std::string &Path) {
+  llvm::SmallString<256> P(Path);
+  llvm::sys::fs::make_absolute(P);
+  llvm::sys::path::remove_dots(P, true);
+  return std::string(P.str());
+}
+
+int fail(const std::string &Msg) {
+  llvm::errs() << "blockwatch: error: " << Msg << "\n";
+  return 2;
+}
+
+std::shared_ptr<const RuleSet> loadRules() {
+  std::string Joined;
+  for (const auto &F : RuleFiles)
+    Joined += (Joined.empty() ? "" : ",") + F;
+  std::vector<std::string> Errors;
+  auto Rules = RuleSet::create(Joined, Errors);
+  for (const auto &E : Errors)
+    llvm::errs() << E << "\n";
+  return Rules;
+}
+
+int listRules() {
+  auto Rules = loadRules();
+  if (!Rules)
+    return 2;
+  for (const RuleInfo &RI : allRules())
+    if (globMatches(Checks, RI.Id))
+      llvm::outs() << RI.Id << "\t" << RI.Short
+                   << (RI.Implemented ? "" : " (not implemented yet)") << "\n";
+  llvm::outs() << "rule packs:";
+  for (const auto &P : Rules->packNames())
+    llvm::outs() << " " << P;
+  llvm::outs() << "\n";
+  return 0;
+}
+
+/// Parses (or loads from the cache) every TU on N threads.
+std::vector<TuOutcome> extractAll(const CompilationDatabase &Db,
+                                  const std::vector<std::string> &Sources,
+                                  const RuleSet &Rules) {
+  unsigned N = Jobs ? Jobs : std::max(1u, std::thread::hardware_concurrency());
+  N = std::max<unsigned>(1, std::min<size_t>(N, Sources.size()));
+  std::vector<TuOutcome> Outcomes(Sources.size());
+  std::atomic<size_t> Next{0}, Done{0};
+  std::mutex ProgressMu;
+  bool Progress =
+      Sources.size() > 1 && llvm::sys::Process::StandardErrIsDisplayed();
+  std::optional<FactCache> Cache;
+  if (!CacheDir.empty())
+    Cache.emplace(CacheDir);
+  std::string Resource = resourceDir();
+  auto Worker = [&] {
+    while (true) {
+      size_t I = Next++;
+      if (I >= Sources.size())
+        return;
+      std::string Key = Cache ? tuKey(Db, Sources[I], Rules) : "";
+      std::optional<TuOutcome> Hit;
+      if (Cache)
+        Hit = Cache->lookup(Key);
+      if (Verbose) {
+        std::lock_guard<std::mutex> Lock(ProgressMu);
+        llvm::errs() << "blockwatch: " << (Hit ? "cached" : "parsing") << " "
+                     << Sources[I] << "\n";
+      }
+      if (Hit) {
+        Outcomes[I] = std::move(*Hit);
+      } else {
+        Outcomes[I] = extractTu(Db, Sources[I], Rules, Resource);
+        if (Cache && Outcomes[I].S == TuOutcome::Ok)
+          Cache->store(Key, Outcomes[I]);
+      }
+      size_t D = ++Done;
+      if (Progress) {
+        std::lock_guard<std::mutex> Lock(ProgressMu);
+        llvm::errs() << "\r\033[K[" << D << "/" << Sources.size() << "] "
+                     << Sources[I];
+        if (D == Sources.size())
+          llvm::errs() << "\r\033[K";
+      }
+    }
+  };
+  std::vector<std::thread> Threads;
+  for (unsigned T = 1; T < N; ++T)
+    Threads.emplace_back(Worker);
+  Worker();
+  for (auto &T : Threads)
+    T.join();
+  return Outcomes;
 }
 
 int run(int Argc, const char **Argv) {
@@ -189,219 +224,238 @@ int run(int Argc, const char **Argv) {
        << ")\n";
   });
   cl::HideUnrelatedOptions(Category);
+  llvm::CrashRecoveryContext::Enable();
 
-  // --list-rules needs no compilation database.
-  bool WantsList = false;
-  for (int I = 1; I < Argc; ++I)
-    WantsList |= llvm::StringRef(Argv[I]) == "--list-rules" ||
-                 llvm::StringRef(Argv[I]) == "-list-rules";
+  // --list-rules and --merge need no compilation database.
+  bool NoDb = false, MergeMode = false, HasDbArgs = false;
+  for (int I = 1; I < Argc; ++I) {
+    llvm::StringRef A(Argv[I]);
+    MergeMode |= A.starts_with("--merge") || A.starts_with("-merge");
+    NoDb |= A == "--list-rules" || A == "-list-rules";
+    HasDbArgs |= A == "-p" || A.starts_with("-p=") || A == "--" ||
+                 (!A.starts_with("-") && I > 1 &&
+                  !llvm::StringRef(Argv[I - 1]).starts_with("-"));
+  }
+  if (MergeMode && HasDbArgs)
+    return fail("--merge analyses facts written by --emit-facts; it takes no "
+                "-p, files or compiler flags");
+  NoDb |= MergeMode;
   std::optional<CommonOptionsParser> Parser;
   std::vector<std::string> Sources;
-  if (WantsList) {
-    cl::ParseCommandLineOptions(Argc, Argv, Overview);
+  const CompilationDatabase *Db = nullptr;
+  std::unique_ptr<CompilationDatabase> Loaded;
+  if (NoDb) {
+    std::string Err;
+    llvm::raw_string_ostream ES(Err);
+    if (!cl::ParseCommandLineOptions(Argc, Argv, Overview, &ES)) {
+      ES.flush();
+      llvm::errs() << Err;
+      return 2;
+    }
+    if (ListRules)
+      return listRules();
   } else {
     auto P = CommonOptionsParser::create(Argc, Argv, Category, cl::ZeroOrMore,
                                          Overview);
-    if (!P) {
-      llvm::errs() << "blockwatch: error: " << llvm::toString(P.takeError())
-                   << "\n";
-      return 2;
-    }
+    if (!P)
+      return fail(llvm::toString(P.takeError()));
     Parser.emplace(std::move(*P));
     Sources = Parser->getSourcePathList();
-    const CompilationDatabase *Db = nullptr;
-    std::unique_ptr<CompilationDatabase> Loaded;
     if (Sources.empty()) {
       // With no files the parser loads no database; every TU of -p's is
       // the input.
-      std::string BuildPath = BuildPathOpt();
-      if (BuildPath.empty()) {
-        llvm::errs() << "blockwatch: error: no files to analyse (give files "
-                        "or a compilation database with -p)\n";
-        return 2;
-      }
+      std::string BuildPath = buildPathOption();
+      if (BuildPath.empty())
+        return fail("no files to analyse (give files or a compilation "
+                    "database with -p)");
       std::string Err;
       Loaded = CompilationDatabase::autoDetectFromDirectory(BuildPath, Err);
-      if (!Loaded) {
-        llvm::errs() << "blockwatch: error: " << BuildPath << ": " << Err
-                     << "\n";
-        return 2;
-      }
+      if (!Loaded)
+        return fail(BuildPath + ": " + Err);
       Db = Loaded.get();
       Sources = Db->getAllFiles();
+      if (Sources.empty())
+        return fail(BuildPath + ": the compilation database lists no files");
     } else {
       Db = &Parser->getCompilations();
+      for (const auto &S : Sources)
+        if (Db->getCompileCommands(absolute(S)).empty() &&
+            Db->getCompileCommands(S).empty())
+          return fail("'" + S + "' is not in the compilation database");
     }
-    if (Sources.empty()) {
-      llvm::errs() << "blockwatch: error: no files to analyse (give files or "
-                      "a compilation database with -p)\n";
-      return 2;
-    }
-    return [&]() -> int {
-      std::string Joined;
-      for (const auto &F : RuleFiles)
-        Joined += (Joined.empty() ? "" : ",") + F;
-      std::vector<std::string> Errors;
-      auto Rules = RuleSet::create(Joined, Errors);
-      for (const auto &E : Errors)
-        llvm::errs() << E << "\n";
-      if (!Rules)
-        return 2;
-      if (Format != "text" && Format != "sarif" && Format != "json") {
-        llvm::errs() << "blockwatch: error: unknown --format '" << Format
-                     << "' (expected text, sarif or json)\n";
-        return 2;
-      }
-
-      std::vector<std::string> Enabled;
-      for (const RuleInfo &RI : allRules())
-        if (globEnabled(Checks, RI.Id))
-          Enabled.push_back(RI.Id);
-      if (Enabled.empty()) {
-        llvm::errs() << "blockwatch: error: --checks='" << Checks
-                     << "' enables no rule (see --list-rules)\n";
-        return 2;
-      }
-
-      std::string Root = SrcRoot;
-      if (Root.empty()) {
-        llvm::SmallString<256> Cwd;
-        llvm::sys::fs::current_path(Cwd);
-        Root = std::string(Cwd.str());
-      } else {
-        llvm::SmallString<256> P(Root);
-        llvm::sys::fs::make_absolute(P);
-        llvm::sys::path::remove_dots(P, true);
-        Root = std::string(P.str());
-      }
-      if (Root.empty() || Root.back() != '/')
-        Root += '/';
-
-      // Open the output before the work, so a bad path fails fast.
-      std::ofstream OutFile;
-      if (!Output.empty()) {
-        OutFile.open(Output, std::ios::binary | std::ios::trunc);
-        if (!OutFile) {
-          llvm::errs() << "blockwatch: error: cannot write '" << Output
-                       << "'\n";
-          return 2;
-        }
-      }
-
-      unsigned N = Jobs ? Jobs : std::max(1u, std::thread::hardware_concurrency());
-      N = std::min<unsigned>(N, Sources.size());
-      std::vector<TuOutcome> Outcomes(Sources.size());
-      std::atomic<size_t> Next{0};
-      std::atomic<size_t> Done{0};
-      std::mutex ProgressMu;
-      bool Progress = Sources.size() > 1 && llvm::sys::Process::StandardErrIsDisplayed();
-      std::string Resource = resourceDir();
-      auto Worker = [&] {
-        while (true) {
-          size_t I = Next++;
-          if (I >= Sources.size())
-            return;
-          ClangTool Tool(*Db, {Sources[I]});
-          Tool.appendArgumentsAdjuster(getInsertArgumentAdjuster(
-              ("-resource-dir=" + Resource).c_str(),
-              ArgumentInsertPosition::BEGIN));
-          Tool.appendArgumentsAdjuster(getInsertArgumentAdjuster(
-              "-fno-color-diagnostics", ArgumentInsertPosition::END));
-          std::string Diags;
-          llvm::raw_string_ostream DS(Diags);
-          auto DiagOpts = llvm::makeIntrusiveRefCnt<DiagnosticOptions>();
-          ErrorsOnly Printer(DS, DiagOpts.get());
-          Tool.setDiagnosticConsumer(&Printer);
-          Tool.setPrintErrorMessage(false);
-          CollectFactory Factory(*Rules, Outcomes[I]);
-          int Rc = Tool.run(&Factory);
-          DS.flush();
-          if (Rc != 0)
-            Outcomes[I].Ok = false;
-          Outcomes[I].Errors = Diags;
-          size_t D = ++Done;
-          if (Progress) {
-            std::lock_guard<std::mutex> Lock(ProgressMu);
-            llvm::errs() << "\r\033[K[" << D << "/" << Sources.size() << "] "
-                         << Sources[I];
-            if (D == Sources.size())
-              llvm::errs() << "\r\033[K";
-          }
-        }
-      };
-      std::vector<std::thread> Threads;
-      for (unsigned T = 1; T < N; ++T)
-        Threads.emplace_back(Worker);
-      Worker();
-      for (auto &T : Threads)
-        T.join();
-
-      RunResult R;
-      for (const auto &E : Enabled)
-        R.EnabledRules.push_back(E);
-      Program P;
-      for (size_t I = 0; I < Sources.size(); ++I) {
-        if (Outcomes[I].Ok) {
-          P.add(Outcomes[I].Facts);
-          continue;
-        }
-        llvm::SmallString<256> Abs(Sources[I]);
-        llvm::sys::fs::make_absolute(Abs);
-        std::string Msg = Outcomes[I].Errors.empty()
-                              ? "failed to parse"
-                              : Outcomes[I].Errors;
-        llvm::errs() << "blockwatch: error: cannot analyse '" << Sources[I]
-                     << "':\n" << Msg;
-        if (!Msg.empty() && Msg.back() != '\n')
-          llvm::errs() << "\n";
-        std::string First = Msg.substr(0, Msg.find('\n'));
-        R.Failures.push_back({std::string(Abs.str()), First});
-      }
-      AnalysisOptions AO;
-      AO.UnknownCoroutinesOnLoop = !NoUnknownCoroutines;
-      R.Findings = analyze(P, *Rules, AO,
-                           std::set<std::string>(Enabled.begin(), Enabled.end()));
-
-      ReportOptions RO;
-      RO.SrcRoot = Root;
-      std::ostream &OS = Output.empty() ? std::cout : OutFile;
-      RO.Color = Output.empty() && Format == "text" &&
-                 llvm::sys::Process::StandardOutIsDisplayed();
-      if (Format == "sarif")
-        writeSarif(OS, R, RO);
-      else if (Format == "json")
-        writeJson(OS, R, RO);
-      else
-        writeText(OS, R, RO);
-      OS.flush();
-      if (!OS) {
-        llvm::errs() << "blockwatch: error: writing the report failed\n";
-        return 2;
-      }
-      if (!R.Failures.empty())
-        return 2;
-      return R.Findings.empty() ? 0 : 1;
-    }();
   }
 
-  // --list-rules
-  std::string Joined;
-  for (const auto &F : RuleFiles)
-    Joined += (Joined.empty() ? "" : ",") + F;
-  std::vector<std::string> Errors;
-  auto Rules = RuleSet::create(Joined, Errors);
-  for (const auto &E : Errors)
-    llvm::errs() << E << "\n";
+  if (Format != "text" && Format != "sarif" && Format != "json")
+    return fail("unknown --format '" + Format +
+                "' (expected text, sarif or json)");
+  if (!Merge.empty() && !EmitFacts.empty())
+    return fail("--merge and --emit-facts cannot be combined");
+  if (!EmitFacts.empty() && (Fix || !ExportFixes.empty() || !Baseline.empty()))
+    return fail("--emit-facts only extracts facts; --fix, --export-fixes and "
+                "--baseline need a full run or --merge");
+  if (!Merge.empty() && Fix)
+    return fail("--fix needs the sources parsed in this run, not --merge");
+
+  auto Rules = loadRules();
   if (!Rules)
     return 2;
+  std::vector<std::string> Enabled;
   for (const RuleInfo &RI : allRules())
-    if (globEnabled(Checks, RI.Id))
-      llvm::outs() << RI.Id << "\t" << RI.Short
-                   << (RI.Implemented ? "" : " (not implemented yet)") << "\n";
-  llvm::outs() << "rule packs:";
-  for (const auto &P : Rules->packNames())
-    llvm::outs() << " " << P;
-  llvm::outs() << "\n";
+    if (globMatches(Checks, RI.Id))
+      Enabled.push_back(RI.Id);
+  if (Enabled.empty())
+    return fail("--checks='" + Checks + "' enables no rule (see --list-rules)");
+
+  std::string Root = SrcRoot.empty() ? absolute(".") : absolute(SrcRoot);
+  if (Root.empty() || Root.back() != '/')
+    Root += '/';
+
+  std::multiset<std::string> BaselinePrints;
+  if (!Baseline.empty()) {
+    std::string Err;
+    if (!readBaseline(Baseline, BaselinePrints, Err)) {
+      llvm::errs() << Err << "\n";
+      return 2;
+    }
+  }
+
+  // Open the outputs before the work, so a bad path fails fast.
+  std::ofstream OutFile;
+  if (!Output.empty()) {
+    OutFile.open(Output, std::ios::binary | std::ios::trunc);
+    if (!OutFile)
+      return fail("cannot write '" + Output + "'");
+  }
+
+  RunResult R;
+  R.EnabledRules = Enabled;
+  Program P;
+  std::map<std::string, FileStamp> Stamps;
+  bool Crashed = false;
+  if (!Merge.empty()) {
+    std::vector<TuFacts> All;
+    std::vector<std::string> Errors;
+    bool Ok = readFactsDir(Merge, Rules->digest(), All, Errors);
+    for (const auto &E : Errors)
+      llvm::errs() << E << "\n";
+    if (!Ok)
+      return 2;
+    for (const auto &T : All)
+      P.add(T);
+  } else {
+    std::vector<TuOutcome> Outcomes = extractAll(*Db, Sources, *Rules);
+    for (size_t I = 0; I < Sources.size(); ++I) {
+      TuOutcome &O = Outcomes[I];
+      if (O.S == TuOutcome::Ok) {
+        if (!EmitFacts.empty()) {
+          std::string Err = emitFacts(EmitFacts, Sources[I], O.Facts);
+          if (!Err.empty())
+            return fail(Err);
+        }
+        P.add(O.Facts);
+        for (const auto &D : O.Deps)
+          Stamps[D.Path] = D;
+        continue;
+      }
+      std::string Msg = O.Errors;
+      if (O.S == TuOutcome::Crashed) {
+        Crashed = true;
+        Msg = "blockwatch crashed while analysing this file; the other files "
+              "were analysed. Please report it with the file's command "
+              "line.\n" + Msg;
+      } else if (Msg.empty()) {
+        Msg = "failed to parse\n";
+      }
+      llvm::errs() << "blockwatch: error: cannot analyse '" << Sources[I]
+                   << "':\n" << Msg;
+      if (!Msg.empty() && Msg.back() != '\n')
+        llvm::errs() << "\n";
+      R.Failures.push_back({absolute(Sources[I]), Msg.substr(0, Msg.find('\n'))});
+    }
+    if (!EmitFacts.empty())
+      return Crashed ? 3 : R.Failures.empty() ? 0 : 2;
+  }
+
+  AnalysisOptions AO;
+  AO.UnknownCoroutinesOnLoop = !NoUnknownCoroutines;
+  std::vector<Finding> Findings = analyze(
+      P, *Rules, AO, std::set<std::string>(Enabled.begin(), Enabled.end()));
+  markSuppressed(Findings);
+  assignFingerprints(Findings);
+  for (Finding &F : Findings) {
+    if (F.Suppressed && !IncludeSuppressed)
+      continue;
+    if (!BaselinePrints.empty()) {
+      auto It = BaselinePrints.find(F.Rule + "\n" + F.Fingerprint);
+      if (It != BaselinePrints.end()) {
+        BaselinePrints.erase(It);
+        continue;
+      }
+    }
+    R.Findings.push_back(std::move(F));
+  }
+  R.Baselined = !Baseline.empty();
+
+  if (!ExportFixes.empty()) {
+    std::string Err = writeFileAtomically(ExportFixes, fixesYaml(R.Findings));
+    if (!Err.empty())
+      return fail(Err);
+  }
+  if (Fix) {
+    std::vector<std::string> Errors;
+    std::map<std::string, std::string> Originals;
+    std::vector<std::string> Written =
+        applyFixes(R.Findings, Stamps, Originals, Errors);
+    for (const auto &E : Errors)
+      llvm::errs() << E << "\n";
+    // A fix must leave code that compiles; re-parse the TUs that read a
+    // changed file and put the originals back if one no longer does.
+    std::set<std::string> Changed(Written.begin(), Written.end());
+    std::vector<std::string> Recheck;
+    for (size_t I = 0; I < Sources.size() && !Changed.empty(); ++I)
+      Recheck.push_back(Sources[I]);
+    std::string Resource = resourceDir();
+    bool Broken = false;
+    for (const auto &S : Recheck) {
+      TuOutcome O = extractTu(*Db, S, *Rules, Resource);
+      if (O.S != TuOutcome::Ok) {
+        llvm::errs() << "blockwatch: error: '" << S
+                     << "' no longer compiles after the fixes; restoring the "
+                        "original files:\n"
+                     << O.Errors;
+        Broken = true;
+        break;
+      }
+    }
+    if (Broken)
+      for (const auto &[File, Text] : Originals)
+        writeFileAtomically(File, Text);
+    else
+      for (const auto &F : Written)
+        llvm::errs() << "blockwatch: applied fixes to '" << F << "'\n";
+  }
+
+  ReportOptions RO;
+  RO.SrcRoot = Root;
+  std::ostream &OS = Output.empty() ? std::cout : OutFile;
+  RO.Color = Output.empty() && Format == "text" &&
+             llvm::sys::Process::StandardOutIsDisplayed();
+  if (Format == "sarif")
+    writeSarif(OS, R, RO);
+  else if (Format == "json")
+    writeJson(OS, R, RO);
+  else
+    writeText(OS, R, RO);
+  OS.flush();
+  if (!OS)
+    return fail("writing the report failed");
+  if (Crashed)
+    return 3;
+  if (!R.Failures.empty())
+    return 2;
+  for (const Finding &F : R.Findings)
+    if (!F.Suppressed)
+      return 1;
   return 0;
 }
 

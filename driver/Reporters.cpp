@@ -124,30 +124,6 @@ public:
     auto *L = lines(File);
     return L && N >= 1 && N <= L->size() ? (*L)[N - 1] : std::string();
   }
-  /// The text of a location, whitespace collapsed.
-  std::string text(const SourceLoc &Loc) {
-    std::string Out;
-    for (unsigned N = Loc.Line; N <= Loc.EndLine && N != 0; ++N) {
-      std::string L = line(Loc.File, N);
-      size_t B = N == Loc.Line ? Loc.Col - 1 : 0;
-      size_t E = N == Loc.EndLine ? Loc.EndCol - 1 : L.size();
-      if (B < L.size())
-        Out += L.substr(B, E > B ? E - B : 0) + " ";
-    }
-    std::string Norm;
-    bool Space = false;
-    for (char C : Out) {
-      if (C == ' ' || C == '\t' || C == '\n') {
-        Space = !Norm.empty();
-        continue;
-      }
-      if (Space)
-        Norm += ' ';
-      Space = false;
-      Norm += C;
-    }
-    return Norm;
-  }
 
 private:
   std::map<std::string, std::vector<std::string>> Files;
@@ -173,23 +149,6 @@ unsigned utf16Col(const std::string &Line, unsigned Col) {
     I += Len;
   }
   return Units + 1 + (Col - 1 > Line.size() ? Col - 1 - Line.size() : 0);
-}
-
-uint64_t fnv1a(const std::string &S) {
-  uint64_t H = 1469598103934665603ull;
-  for (unsigned char C : S) {
-    H ^= C;
-    H *= 1099511628211ull;
-  }
-  return H;
-}
-
-std::string hex(uint64_t V) {
-  static const char *D = "0123456789abcdef";
-  std::string S(16, '0');
-  for (int K = 15; K >= 0; --K, V >>= 4)
-    S[K] = D[V & 15];
-  return S;
 }
 
 } // namespace
@@ -233,6 +192,8 @@ void writeText(std::ostream &OS, const RunResult &R, const ReportOptions &O) {
            << Fx.Text << Color("0") << "\n";
   };
   for (const Finding &F : R.Findings) {
+    if (F.Suppressed)
+      continue;
     FixLines = &F.Fixes;
     Emit(F.At, "warning", "1;35", F.Message, F.Rule);
     FixLines = &NoFixes;
@@ -269,6 +230,8 @@ void writeJson(std::ostream &OS, const RunResult &R, const ReportOptions &O) {
                         {"message", F.Message},
                         {"location", Loc(F.At)},
                         {"function", F.Function},
+                        {"fingerprint", F.Fingerprint},
+                        {"suppressed", F.Suppressed},
                         {"notes", Notes(F.Notes)},
                         {"flow", Notes(F.Flow)},
                         {"fixes", Fixes}});
@@ -336,7 +299,6 @@ void writeSarif(std::ostream &OS, const RunResult &R, const ReportOptions &O) {
   };
 
   ordered_json Results = ordered_json::array();
-  std::map<std::string, unsigned> Occurrences;
   for (const Finding &F : R.Findings) {
     const RuleInfo *RI = nullptr;
     for (const RuleInfo &X : allRules())
@@ -349,14 +311,17 @@ void writeSarif(std::ostream &OS, const RunResult &R, const ReportOptions &O) {
          RI && std::string(RI->Severity) == "error" ? "error" : "warning"},
         {"message", {{"text", F.Message}}},
         {"locations", ordered_json::array({PhysLoc(F.At)})}};
-    // Stable under edits elsewhere in the file: no line numbers, only the
-    // rule, the function and the code at the site.
-    std::string Key = F.Rule + "\n" + F.Function + "\n" + Src.text(F.At);
-    unsigned Nth = Occurrences[Key]++;
-    // code scanning's 'hash:occurrence' form, so upload-sarif keeps ours.
-    Res["partialFingerprints"] = {
-        {"primaryLocationLineHash",
-         hex(fnv1a(Key)) + ":" + std::to_string(Nth + 1)}};
+    // Stable under edits elsewhere in the file (PostProcess.cpp), in code
+    // scanning's 'hash:occurrence' form so upload-sarif keeps ours.
+    if (!F.Fingerprint.empty())
+      Res["partialFingerprints"] = {
+          {"primaryLocationLineHash", F.Fingerprint}};
+    if (F.Suppressed)
+      Res["suppressions"] = ordered_json::array(
+          {{{"kind", "inSource"},
+            {"justification", "NOLINT comment in the source"}}});
+    if (R.Baselined)
+      Res["baselineState"] = "new";
     if (!F.Notes.empty()) {
       ordered_json Rel = ordered_json::array();
       unsigned Id = 1;

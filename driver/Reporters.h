@@ -20,6 +20,7 @@ struct RunResult {
   std::vector<Finding> Findings;
   std::vector<TuFailure> Failures;
   std::vector<std::string> EnabledRules;
+  bool Baselined = false; ///< Results carry baselineState.
 };
 
 /// Metadata of a rule, shown in --list-rules and in SARIF.

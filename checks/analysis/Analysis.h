@@ -49,6 +49,10 @@ struct Finding {
   /// The path from where the context starts to the finding (SARIF codeFlows).
   std::vector<Note> Flow;
   std::vector<FixFact> Fixes;
+  /// Set by the driver: a stable identity for baselines and code scanning.
+  std::string Fingerprint;
+  /// Set by the driver: silenced by a NOLINT comment in the source.
+  bool Suppressed = false;
   bool operator<(const Finding &O) const;
 };
 

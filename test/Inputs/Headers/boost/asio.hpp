@@ -20,10 +20,10 @@ public:
   executor_type get_executor();
   void join();
 };
-template <class E, class F> void post(E &&ex, F &&f);
+template <class E, class F> void post(E &&ex, F &&f) {}
 template <class F> void post(F &&f) {}
-template <class E, class F> void dispatch(E &&ex, F &&f);
-template <class E, class F> void defer(E &&ex, F &&f);
+template <class E, class F> void dispatch(E &&ex, F &&f) {}
+template <class E, class F> void defer(E &&ex, F &&f) {}
 struct mutable_buffer {};
 template <class T> mutable_buffer buffer(T &, unsigned long n = 0);
 struct use_awaitable_t {};
@@ -60,7 +60,7 @@ template <class E, class A, class T> void co_spawn(E &&ex, A &&a, T &&token) {}
 class yield_context_base {};
 template <class Executor> class basic_yield_context {};
 using yield_context = basic_yield_context<any_io_executor>;
-template <class E, class F> void spawn(E &&ex, F &&f);
+template <class E, class F> void spawn(E &&ex, F &&f) {}
 namespace ip {
 struct tcp {
   struct endpoint {};

@@ -1,0 +1,156 @@
+//===- FactStore.cpp ------------------------------------------------------===//
+#include "FactStore.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+namespace blockwatch {
+
+using nlohmann::json;
+
+std::string writeFileAtomically(const std::string &Path,
+                                const std::string &Text) {
+  llvm::SmallString<256> Tmp;
+  int FD;
+  llvm::SmallString<256> Model(Path);
+  Model += ".tmp-%%%%%%";
+  if (std::error_code EC = llvm::sys::fs::createUniqueFile(Model, FD, Tmp))
+    return "cannot create a temporary file next to '" + Path +
+           "': " + EC.message();
+  {
+    llvm::raw_fd_ostream OS(FD, /*shouldClose=*/true);
+    OS << Text;
+    OS.flush();
+    if (OS.has_error()) {
+      OS.clear_error();
+      llvm::sys::fs::remove(Tmp);
+      return "cannot write '" + Path + "'";
+    }
+  }
+  // Keep the permissions of the file being replaced.
+  llvm::sys::fs::file_status St;
+  if (!llvm::sys::fs::status(Path, St))
+    llvm::sys::fs::setPermissions(Tmp, St.permissions());
+  if (std::error_code EC = llvm::sys::fs::rename(Tmp, Path)) {
+    llvm::sys::fs::remove(Tmp);
+    return "cannot replace '" + Path + "': " + EC.message();
+  }
+  return "";
+}
+
+static std::optional<std::string> readFile(const std::string &Path) {
+  std::ifstream In(Path, std::ios::binary);
+  if (!In)
+    return std::nullopt;
+  std::stringstream SS;
+  SS << In.rdbuf();
+  return SS.str();
+}
+
+std::optional<TuOutcome> FactCache::lookup(const std::string &Key) const {
+  auto Text = readFile(Dir + "/" + Key + ".json");
+  if (!Text)
+    return std::nullopt;
+  try {
+    json J = json::parse(*Text);
+    TuOutcome O;
+    for (const auto &D : J.at("deps")) {
+      FileStamp Was{D.at(0).get<std::string>(), D.at(1).get<uint64_t>(),
+                    D.at(2).get<int64_t>()};
+      if (!(stampOf(Was.Path) == Was))
+        return std::nullopt;
+      O.Deps.push_back(Was);
+    }
+    from_json(J.at("facts"), O.Facts);
+    O.S = TuOutcome::Ok;
+    O.FromCache = true;
+    return O;
+  } catch (const std::exception &) {
+    // A damaged entry is a miss; the TU is parsed again and the entry
+    // rewritten.
+    return std::nullopt;
+  }
+}
+
+void FactCache::store(const std::string &Key, const TuOutcome &O) const {
+  json Deps = json::array();
+  for (const auto &D : O.Deps)
+    Deps.push_back(json::array({D.Path, D.Size, D.MTimeNs}));
+  json Facts;
+  to_json(Facts, O.Facts);
+  llvm::sys::fs::create_directories(Dir);
+  writeFileAtomically(Dir + "/" + Key + ".json",
+                      json{{"deps", Deps}, {"facts", Facts}}.dump());
+}
+
+std::string emitFacts(const std::string &Dir, const std::string &Source,
+                      const TuFacts &Facts) {
+  if (std::error_code EC = llvm::sys::fs::create_directories(Dir))
+    return "cannot create '" + Dir + "': " + EC.message();
+  uint64_t H = 1469598103934665603ull;
+  for (unsigned char C : Facts.MainFile.empty() ? Source : Facts.MainFile) {
+    H ^= C;
+    H *= 1099511628211ull;
+  }
+  char Hex[17];
+  snprintf(Hex, sizeof Hex, "%016llx", static_cast<unsigned long long>(H));
+  json J;
+  to_json(J, Facts);
+  return writeFileAtomically(Dir + "/" + llvm::sys::path::filename(Source).str() +
+                                 "-" + Hex + ".facts.json",
+                             J.dump());
+}
+
+bool readFactsDir(const std::string &Dir, const std::string &RulesDigest,
+                  std::vector<TuFacts> &Out, std::vector<std::string> &Errors) {
+  std::error_code EC;
+  std::vector<std::string> Files;
+  for (llvm::sys::fs::directory_iterator It(Dir, EC), End; It != End && !EC;
+       It.increment(EC))
+    if (llvm::StringRef(It->path()).ends_with(".facts.json"))
+      Files.push_back(It->path());
+  if (EC) {
+    Errors.push_back(Dir + ": error: cannot read facts directory: " +
+                     EC.message());
+    return false;
+  }
+  if (Files.empty()) {
+    Errors.push_back(Dir + ": error: no *.facts.json files to merge");
+    return false;
+  }
+  std::sort(Files.begin(), Files.end());
+  bool Ok = true;
+  for (const auto &F : Files) {
+    auto Text = readFile(F);
+    if (!Text) {
+      Errors.push_back(F + ": error: cannot read facts");
+      Ok = false;
+      continue;
+    }
+    try {
+      TuFacts T;
+      from_json(json::parse(*Text), T);
+      if (T.RulesDigest != RulesDigest) {
+        Errors.push_back(F + ": error: facts were extracted with other rule "
+                             "packs (" + T.RulesDigest + ", this run has " +
+                         RulesDigest +
+                         "); extract again with the same --rules");
+        Ok = false;
+        continue;
+      }
+      Out.push_back(std::move(T));
+    } catch (const std::exception &E) {
+      Errors.push_back(F + ": error: " + E.what());
+      Ok = false;
+    }
+  }
+  return Ok;
+}
+
+} // namespace blockwatch
