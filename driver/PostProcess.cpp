@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 #include <tuple>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace blockwatch {
@@ -100,7 +101,11 @@ void assignFingerprints(std::vector<Finding> &Findings) {
   };
   std::map<std::string, unsigned> Seen;
   for (Finding &F : Findings) {
-    std::string Key = F.Rule + "\n" + F.Function + "\n" + Text(F.At);
+    // A lambda is named by its position; drop the line so that edits above
+    // it keep the fingerprint.
+    static const std::regex Position(":[0-9]+:[0-9]+\\)");
+    std::string Function = std::regex_replace(F.Function, Position, ")");
+    std::string Key = F.Rule + "\n" + Function + "\n" + Text(F.At);
     char Hex[17];
     snprintf(Hex, sizeof Hex, "%016llx",
              static_cast<unsigned long long>(fnv1a(Key)));
@@ -259,7 +264,12 @@ applyFixes(const std::vector<Finding> &Findings,
       Errors.push_back(File + ": error: cannot read file to fix");
       continue;
     }
-    if (::access(File.c_str(), W_OK) != 0) {
+    // Mode bits, not access(2): root may write anything, but a file marked
+    // read-only is not ours to change.
+    struct stat St;
+    if (::stat(File.c_str(), &St) != 0 ||
+        !(St.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) ||
+        ::access(File.c_str(), W_OK) != 0) {
       Errors.push_back(File + ": error: file is read-only; not applying fixes");
       continue;
     }
