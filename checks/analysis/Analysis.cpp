@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <deque>
 #include <functional>
+#include <optional>
 #include <tuple>
 
 namespace blockwatch {
@@ -387,231 +388,328 @@ void blockingOnEventLoop(const Graph &G, const RuleSet &Rules,
   }
 }
 
-/// Lock-order graph with one witness per edge.
+/// A lock-order edge "From held, then To taken", with its evidence.
 struct LockEdge {
   HeldLock From;  ///< Held, with where it was taken.
   SourceLoc To;   ///< Where the second lock is taken (or the call leading there).
   bool ToShared = false;
   std::string Function;
   std::vector<Note> Through; ///< Calls from the function to the acquisition.
+  /// Adjacent RAII guards of one scope, rewritable as one scoped_lock.
+  std::vector<FixFact> Fix;
 };
 
-void lockOrderInversion(const Graph &G, std::vector<Finding> &Out) {
-  const char *Rule = rules::LockOrderInversion;
-  // Transitive acquisitions per function, with the first witness found.
-  struct Acq {
-    SourceLoc At;
-    bool Shared;
-    int Call; ///< -1: taken directly in the function.
-  };
-  std::map<std::string, std::map<std::string, Acq>> Acquires;
-  for (const auto &[Usr, F] : G.P.functions())
-    for (const auto &A : F.Acquires)
-      if (!A.Try)
-        Acquires[Usr].emplace(A.Lock.Id, Acq{A.At, A.Lock.Shared, -1});
-  for (bool Changed = true; Changed;) {
-    Changed = false;
+/// What a function acquires, directly or through calls, with the first
+/// witness of each lock.
+struct Acq {
+  SourceLoc At;
+  bool Shared = false;
+  int Call = -1; ///< -1: taken directly in the function.
+  std::string Instance;
+  int Param = -1;
+};
+
+class LockGraph {
+public:
+  explicit LockGraph(const Graph &G) : G(G) { summarize(); }
+
+  /// Per-function acquisitions, transitive through calls. A mutex the
+  /// callee receives as a parameter becomes the caller's argument.
+  void summarize() {
     for (const auto &[Usr, F] : G.P.functions())
-      for (size_t I = 0; I < F.Calls.size(); ++I) {
-        auto It = Acquires.find(F.Calls[I].Callee);
-        if (It == Acquires.end() || F.Calls[I].Callee == Usr)
-          continue;
-        auto Copy = It->second;
-        for (const auto &[Id, A] : Copy)
-          if (Acquires[Usr]
-                  .emplace(Id, Acq{F.Calls[I].At, A.Shared, static_cast<int>(I)})
-                  .second)
-            Changed = true;
-      }
+      for (const auto &A : F.Acquires)
+        if (!A.Try)
+          Acquires[Usr].emplace(key(A.Lock.Id, A.Lock.Param),
+                                Acq{A.At, A.Lock.Shared, -1, A.Lock.Instance,
+                                    A.Lock.Param});
+    for (bool Changed = true; Changed;) {
+      Changed = false;
+      for (const auto &[Usr, F] : G.P.functions())
+        for (size_t I = 0; I < F.Calls.size(); ++I) {
+          const CallFact &C = F.Calls[I];
+          auto It = Acquires.find(C.Callee);
+          if (It == Acquires.end() || C.Callee == Usr)
+            continue;
+          auto Copy = It->second;
+          for (const auto &[K, A] : Copy) {
+            auto Mapped = mapToCaller(C, K, A);
+            if (!Mapped)
+              continue;
+            Acq N{C.At, A.Shared, static_cast<int>(I), Mapped->second, -1};
+            if (Acquires[Usr].emplace(Mapped->first, N).second)
+              Changed = true;
+          }
+        }
+    }
   }
-  auto ThroughCalls = [&](std::string Usr, const std::string &Id) {
+
+  static std::string key(const std::string &Id, int Param) {
+    return Param >= 0 ? "\x01" + std::to_string(Param) : Id;
+  }
+
+  /// The lock id and instance a callee's acquisition has in the caller.
+  static std::optional<std::pair<std::string, std::string>>
+  mapToCaller(const CallFact &C, const std::string &Key, const Acq &A) {
+    if (A.Param >= 0) {
+      for (const ArgLock &L : C.ArgLocks)
+        if (L.Index == A.Param)
+          return std::make_pair(L.Id, L.Instance);
+      return std::nullopt;
+    }
+    std::string Inst = A.Instance;
+    if (Inst == "this")
+      Inst = C.ThisCall ? "this" : "?";
+    else if (!Inst.empty())
+      Inst = "?";
+    return std::make_pair(Key, Inst);
+  }
+
+  /// Notes from a call in \p Usr down to where lock \p K is taken.
+  std::vector<Note> throughCalls(std::string Usr, std::string K) {
     std::vector<Note> Notes;
     for (unsigned Guard = 0; Guard < 1000; ++Guard) {
       const FunctionFact *F = G.fn(Usr);
-      auto &A = Acquires[Usr][Id];
-      if (!F || A.Call < 0) {
-        Notes.push_back({A.At, "'" + Id + "' acquired here"});
+      auto It = Acquires[Usr].find(K);
+      if (!F || It == Acquires[Usr].end())
+        break;
+      const Acq &A = It->second;
+      if (A.Call < 0) {
+        Notes.push_back({A.At, "'" + displayLock(K) + "' acquired here"});
         break;
       }
       const CallFact &C = F->Calls[A.Call];
       Notes.push_back({C.At, "'" + displayName(F->Name) + "' calls '" +
                                  displayName(C.CalleeName) + "'"});
+      // Follow the callee's key: the parameter it was passed in, if any.
+      auto Callee = Acquires.find(C.Callee);
+      std::string Next = K;
+      if (Callee != Acquires.end() && !Callee->second.count(K))
+        for (const auto &[CK, CA] : Callee->second)
+          if (CA.Param >= 0)
+            for (const ArgLock &L : C.ArgLocks)
+              if (L.Index == CA.Param && L.Id == K)
+                Next = CK;
+      K = Next;
       Usr = C.Callee;
     }
     return Notes;
+  }
+
+  std::string displayLock(const std::string &K) {
+    return K.empty() || K[0] != '\x01' ? K : "parameter " + K.substr(1);
+  }
+
+  const Graph &G;
+  std::map<std::string, std::map<std::string, Acq>> Acquires;
+};
+
+bool sameInstance(const std::string &A, const std::string &B) {
+  return A == B && A != "?" && A != "param";
+}
+
+void lockOrderInversion(const Graph &G, std::vector<Finding> &Out) {
+  const char *Rule = rules::LockOrderInversion;
+  LockGraph LG(G);
+
+  // Every witness per edge, keyed by the modes, so a cycle can be checked
+  // with the most conflicting combination.
+  std::map<std::string, std::map<std::string, std::map<int, LockEdge>>> Edges;
+  auto AddEdge = [&](const HeldLock &From, const std::string &To,
+                     LockEdge E) {
+    int Modes = E.From.Shared * 2 + E.ToShared;
+    Edges[From.Id][To].emplace(Modes, std::move(E));
+  };
+  auto SelfDeadlock = [&](const FunctionFact &F, const SourceLoc &At,
+                          const HeldLock &H, const std::string &Msg,
+                          std::vector<Note> Through) {
+    Finding Fd = makeFinding(Rule, At, Msg, F.Name);
+    Fd.Notes.push_back({H.AcquiredAt, "'" + H.Id + "' first acquired here"});
+    Fd.Notes.insert(Fd.Notes.end(), Through.begin(), Through.end());
+    Out.push_back(std::move(Fd));
   };
 
-  std::map<std::string, std::map<std::string, LockEdge>> Edges;
-  auto AddEdge = [&](const HeldLock &From, const std::string &To, LockEdge E) {
-    auto &Slot = Edges[From.Id];
-    auto It = Slot.find(To);
-    // Keep the most conflicting witness: exclusive modes deadlock where
-    // shared ones may not.
-    auto Weight = [](const LockEdge &X) { return X.From.Shared + X.ToShared; };
-    if (It == Slot.end() || Weight(E) < Weight(It->second))
-      Slot[To] = std::move(E);
-  };
   for (const auto &[Usr, F] : G.P.functions()) {
     for (const auto &A : F.Acquires) {
-      if (A.Try)
+      if (A.Try || A.Lock.Param >= 0)
         continue;
       for (const auto &H : A.Held) {
+        if (H.Param >= 0)
+          continue;
         if (H.Id == A.Lock.Id) {
-          if (H.Recursive || (H.Shared && A.Lock.Shared))
-            continue;
-          Finding Fd = makeFinding(Rule, A.At,
-                     "'" + A.Lock.Id +
-                         "' is acquired while already held: a non-recursive "
-                         "mutex deadlocks on itself",
-                     F.Name);
-          Fd.Notes.push_back({H.AcquiredAt, "'" + H.Id + "' first acquired here"});
-          Out.push_back(std::move(Fd));
+          // Two objects of one class (transfer(from, to)) are not one lock;
+          // without knowing the instances, say nothing.
+          if (!H.Recursive && !(H.Shared && A.Lock.Shared) &&
+              sameInstance(H.Instance, A.Lock.Instance))
+            SelfDeadlock(F, A.At, H,
+                         "'" + A.Lock.Id +
+                             "' is acquired while already held: a "
+                             "non-recursive mutex deadlocks on itself",
+                         {});
           continue;
         }
         AddEdge(H, A.Lock.Id,
                 LockEdge{H, A.At, A.Lock.Shared, F.Name,
-                         {{A.At, "'" + A.Lock.Id + "' acquired here"}}});
+                         {{A.At, "'" + A.Lock.Id + "' acquired here"}},
+                         A.MergeWith == H.Id ? A.MergeFix
+                                             : std::vector<FixFact>()});
       }
     }
     for (const auto &C : F.Calls) {
-      if (C.Held.empty() || C.Callee == Usr)
+      if (C.Held.empty())
         continue;
-      auto It = Acquires.find(C.Callee);
-      if (It == Acquires.end())
+      auto It = LG.Acquires.find(C.Callee);
+      if (It == LG.Acquires.end())
         continue;
-      for (const auto &H : C.Held)
-        for (const auto &[Id, A] : It->second) {
+      for (const auto &H : C.Held) {
+        if (H.Param >= 0)
+          continue;
+        for (const auto &[K, A] : It->second) {
+          auto Mapped = LockGraph::mapToCaller(C, K, A);
+          if (!Mapped)
+            continue;
+          const std::string &Id = Mapped->first;
           std::vector<Note> Through{{C.At, "'" + displayName(F.Name) +
                                                "' calls '" +
                                                displayName(C.CalleeName) + "'"}};
-          auto Rest = ThroughCalls(C.Callee, Id);
+          auto Rest = LG.throughCalls(C.Callee, K);
           Through.insert(Through.end(), Rest.begin(), Rest.end());
           if (Id == H.Id) {
-            if (H.Recursive || (H.Shared && A.Shared))
-              continue;
-            Finding Fd = makeFinding(Rule, C.At,
-                       "call to '" + displayName(C.CalleeName) +
-                           "' acquires '" + Id +
-                           "', which is already held: a non-recursive mutex "
-                           "deadlocks on itself",
-                       F.Name);
-            Fd.Notes.push_back(
-                {H.AcquiredAt, "'" + H.Id + "' first acquired here"});
-            Fd.Notes.insert(Fd.Notes.end(), Through.begin(), Through.end());
-            Out.push_back(std::move(Fd));
+            if (!H.Recursive && !(H.Shared && A.Shared) &&
+                sameInstance(H.Instance, Mapped->second))
+              SelfDeadlock(F, C.At, H,
+                           "call to '" + displayName(C.CalleeName) +
+                               "' acquires '" + Id +
+                               "', which is already held: a non-recursive "
+                               "mutex deadlocks on itself",
+                           Through);
             continue;
           }
-          AddEdge(H, Id, LockEdge{H, C.At, A.Shared, F.Name, Through});
+          AddEdge(H, Id, LockEdge{H, C.At, A.Shared, F.Name, Through, {}});
         }
+      }
     }
   }
 
-  // Tarjan's strongly connected components over the lock graph.
+  // Strongly connected components (Tarjan) bound the search for cycles.
   std::map<std::string, int> Index, Low;
-  std::map<std::string, bool> OnStack;
+  std::set<std::string> OnStack;
   std::vector<std::string> Stack;
-  std::vector<std::vector<std::string>> Sccs;
+  std::vector<std::set<std::string>> Sccs;
   int Counter = 0;
   std::function<void(const std::string &)> Connect = [&](const std::string &V) {
     Index[V] = Low[V] = Counter++;
     Stack.push_back(V);
-    OnStack[V] = true;
-    for (const auto &[W, E] : Edges[V]) {
+    OnStack.insert(V);
+    for (const auto &[W, Witnesses] : Edges[V]) {
       if (!Index.count(W)) {
         Connect(W);
         Low[V] = std::min(Low[V], Low[W]);
-      } else if (OnStack[W]) {
+      } else if (OnStack.count(W)) {
         Low[V] = std::min(Low[V], Index[W]);
       }
     }
     if (Low[V] == Index[V]) {
-      std::vector<std::string> Scc;
+      std::set<std::string> Scc;
       std::string W;
       do {
         W = Stack.back();
         Stack.pop_back();
-        OnStack[W] = false;
-        Scc.push_back(W);
+        OnStack.erase(W);
+        Scc.insert(W);
       } while (W != V);
       if (Scc.size() > 1)
         Sccs.push_back(Scc);
     }
   };
-  std::vector<std::string> Nodes;
+  std::set<std::string> Nodes;
   for (const auto &[From, Tos] : Edges) {
-    Nodes.push_back(From);
-    for (const auto &[To, E] : Tos)
-      Nodes.push_back(To);
+    Nodes.insert(From);
+    for (const auto &[To, W] : Tos)
+      Nodes.insert(To);
   }
-  std::sort(Nodes.begin(), Nodes.end());
   for (const auto &N : Nodes)
     if (!Index.count(N))
       Connect(N);
 
-  for (auto &Scc : Sccs) {
-    std::set<std::string> In(Scc.begin(), Scc.end());
-    std::string Start = *In.begin();
-    // Shortest cycle through the smallest lock, by BFS inside the SCC.
-    std::map<std::string, std::string> Prev;
-    std::deque<std::string> Queue{Start};
-    std::vector<std::string> Cycle;
-    while (!Queue.empty() && Cycle.empty()) {
-      std::string V = Queue.front();
-      Queue.pop_front();
-      for (const auto &[W, E] : Edges[V]) {
-        if (!In.count(W))
+  std::set<std::vector<std::string>> Seen;
+  for (const auto &Scc : Sccs) {
+    // Each edge of the component closes its shortest cycle; distinct cycles
+    // are reported once each.
+    unsigned Budget = 200;
+    for (const auto &U : Scc)
+      for (const auto &[V, Witnesses] : Edges[U]) {
+        if (!Scc.count(V) || Budget == 0)
           continue;
-        if (W == Start) {
-          for (std::string C = V; C != Start; C = Prev[C])
-            Cycle.push_back(C);
-          Cycle.push_back(Start);
-          std::reverse(Cycle.begin(), Cycle.end());
-          break;
+        --Budget;
+        std::map<std::string, std::string> Prev;
+        std::deque<std::string> Queue{V};
+        Prev[V] = "";
+        while (!Queue.empty() && !Prev.count(U)) {
+          std::string X = Queue.front();
+          Queue.pop_front();
+          for (const auto &[Y, W] : Edges[X])
+            if (Scc.count(Y) && !Prev.count(Y)) {
+              Prev[Y] = X;
+              Queue.push_back(Y);
+            }
         }
-        if (!Prev.count(W)) {
-          Prev[W] = V;
-          Queue.push_back(W);
+        if (!Prev.count(U))
+          continue;
+        std::vector<std::string> Cycle;
+        for (std::string C = U; !C.empty(); C = Prev[C])
+          Cycle.push_back(C);
+        std::reverse(Cycle.begin(), Cycle.end()); // V ... U
+        // Canonical rotation: start at the smallest lock.
+        auto Min = std::min_element(Cycle.begin(), Cycle.end());
+        std::rotate(Cycle.begin(), Min, Cycle.end());
+        if (!Seen.insert(Cycle).second)
+          continue;
+        size_t K = Cycle.size();
+        // Pick a witness per edge so that every wait conflicts with the
+        // next holder's mode; readers do not block readers.
+        std::vector<const LockEdge *> Pick(K);
+        std::function<bool(size_t)> Choose = [&](size_t I) -> bool {
+          if (I == K) {
+            for (size_t J = 0; J < K; ++J)
+              if (Pick[J]->ToShared && Pick[(J + 1) % K]->From.Shared)
+                return false;
+            return true;
+          }
+          for (const auto &[Modes, E] :
+               Edges[Cycle[I]][Cycle[(I + 1) % K]]) {
+            Pick[I] = &E;
+            if (Choose(I + 1))
+              return true;
+          }
+          return false;
+        };
+        if (K > 6 || !Choose(0))
+          continue;
+        std::string Order;
+        for (const auto &L : Cycle)
+          Order += "'" + L + "' -> ";
+        Order += "'" + Cycle.front() + "'";
+        const LockEdge *Last = Pick.back();
+        Finding Fd = makeFinding(
+            Rule, Last->To,
+            K == 2 ? "lock order inversion: '" + Cycle.front() +
+                         "' is acquired while '" + Cycle.back() +
+                         "' is held, but elsewhere '" + Cycle.back() +
+                         "' is acquired while '" + Cycle.front() + "' is held"
+                   : "lock order inversion: '" + Cycle.front() +
+                         "' is acquired while '" + Cycle.back() +
+                         "' is held, closing the cycle " + Order,
+            Last->Function);
+        for (const LockEdge *E : Pick) {
+          Fd.Notes.push_back({E->From.AcquiredAt,
+                              "'" + E->From.Id + "' held here (in '" +
+                                  displayName(E->Function) + "')"});
+          for (const auto &N : E->Through)
+            Fd.Notes.push_back(N);
         }
+        Fd.Fixes = Last->Fix;
+        Out.push_back(std::move(Fd));
       }
-    }
-    if (Cycle.size() < 2)
-      continue;
-    std::vector<const LockEdge *> CycleEdges;
-    for (size_t I = 0; I < Cycle.size(); ++I)
-      CycleEdges.push_back(&Edges[Cycle[I]][Cycle[(I + 1) % Cycle.size()]]);
-    // Readers do not block readers: the cycle deadlocks only if every wait
-    // conflicts with the mode the next holder has.
-    bool Conflicts = true;
-    for (size_t I = 0; I < CycleEdges.size(); ++I) {
-      const LockEdge *Next = CycleEdges[(I + 1) % CycleEdges.size()];
-      if (CycleEdges[I]->ToShared && Next->From.Shared)
-        Conflicts = false;
-    }
-    if (!Conflicts)
-      continue;
-    std::string Order;
-    for (const auto &L : Cycle)
-      Order += "'" + L + "' -> ";
-    Order += "'" + Cycle.front() + "'";
-    const LockEdge *Last = CycleEdges.back();
-    Finding Fd = makeFinding(Rule, Last->To,
-               "lock order inversion: '" + Cycle.back() + "' then '" +
-                   Cycle.front() + "' here, but elsewhere the opposite order (" +
-                   Order + ") can deadlock",
-               Last->Function);
-    if (Cycle.size() == 2)
-      Fd.Message = "lock order inversion: '" + Cycle.front() +
-                   "' is acquired while '" + Cycle.back() +
-                   "' is held, but elsewhere '" + Cycle.back() +
-                   "' is acquired while '" + Cycle.front() + "' is held";
-    for (const LockEdge *E : CycleEdges) {
-      Fd.Notes.push_back({E->From.AcquiredAt,
-                          "'" + E->From.Id + "' held here (in '" +
-                              displayName(E->Function) + "')"});
-      for (const auto &N : E->Through)
-        Fd.Notes.push_back(N);
-    }
-    Out.push_back(std::move(Fd));
   }
 }
 

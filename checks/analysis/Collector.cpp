@@ -8,6 +8,7 @@
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/AST/ParentMap.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/Analysis/Analyses/PostOrderCFGView.h"
 #include "clang/Analysis/CFG.h"
@@ -127,6 +128,8 @@ using HeldSet = std::vector<Held>;
 struct MutexRef {
   std::string Id;
   const MutexType *Type = nullptr;
+  std::string Instance = "?";
+  int Param = -1;
 };
 
 class FunctionCollector;
@@ -323,6 +326,7 @@ private:
   std::pair<HeldSet, HeldSet> successLocks(const Stmt *Cond);
 
   std::optional<MutexRef> mutexOf(const Expr *E);
+  void instanceOf(const Expr *E, MutexRef &M);
   std::string lockId(const Expr *E);
   const GuardType *guardOf(const VarDecl *VD) {
     return VD ? Rules.guard(typeName(VD->getType())) : nullptr;
@@ -363,8 +367,14 @@ private:
     return Out;
   }
   void recordCall(const HeldSet &S, const FunctionDecl *Callee,
-                  SourceRange At);
+                  SourceRange At, const Expr *Object = nullptr,
+                  llvm::ArrayRef<const Expr *> Args = {});
   void scanNonBlockingFds(const Stmt *Body);
+  /// The single mutex of a plain guard declaration (no tag, one exclusive,
+  /// non-relockable guard), or null.
+  const Expr *plainGuardMutex(const Stmt *St);
+  void mergeWithPrevious(const DeclStmt *DS, AcquireFact &A);
+  std::unique_ptr<ParentMap> Parents;
   std::optional<BlockingFact::ContextFix>
   buildFix(const BlockingFix &Fix, const Expr *Call,
            llvm::ArrayRef<const Expr *> Args);
@@ -406,7 +416,33 @@ std::optional<MutexRef> FunctionCollector::mutexOf(const Expr *E) {
   const MutexType *MT = Rules.mutex(typeName(E->getType()));
   if (!MT)
     return std::nullopt;
-  return MutexRef{lockId(E), MT};
+  MutexRef M{lockId(E), MT};
+  instanceOf(E, M);
+  return M;
+}
+
+/// Which object a lock expression names: see HeldLock::Instance.
+void FunctionCollector::instanceOf(const Expr *E, MutexRef &M) {
+  E = strip(E);
+  if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+    const Expr *Base = strip(ME->getBase());
+    if (isa<CXXThisExpr>(Base))
+      M.Instance = "this";
+    else if (const auto *DRE = dyn_cast<DeclRefExpr>(Base))
+      M.Instance = DRE->getDecl()->getNameAsString();
+    return;
+  }
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    if (const auto *V = dyn_cast<VarDecl>(DRE->getDecl())) {
+      if (V->hasGlobalStorage()) {
+        M.Instance = "";
+      } else if (const auto *P = dyn_cast<ParmVarDecl>(V)) {
+        M.Instance = "param";
+        M.Param = static_cast<int>(P->getFunctionScopeIndex());
+      } else {
+        M.Instance = V->getNameAsString();
+      }
+    }
 }
 
 void FunctionCollector::acquire(HeldSet &S, const MutexRef &M, bool Shared,
@@ -417,6 +453,8 @@ void FunctionCollector::acquire(HeldSet &S, const MutexRef &M, bool Shared,
   H.Lock.Shared = Shared;
   H.Lock.Recursive = M.Type->Recursive;
   H.Lock.AcquiredAt = TU.loc(At);
+  H.Lock.Instance = M.Instance;
+  H.Lock.Param = M.Param;
   H.BlocksThread = M.Type->BlocksThread;
   H.Guard = Guard;
   if (Recording) {
@@ -585,7 +623,9 @@ void FunctionCollector::resolveCallables(const Expr *E,
 }
 
 void FunctionCollector::recordCall(const HeldSet &S,
-                                   const FunctionDecl *Callee, SourceRange At) {
+                                   const FunctionDecl *Callee, SourceRange At,
+                                   const Expr *Object,
+                                   llvm::ArrayRef<const Expr *> Args) {
   if (!Recording)
     return;
   if (TU.inSystem(Callee->getLocation()))
@@ -596,6 +636,10 @@ void FunctionCollector::recordCall(const HeldSet &S,
   C.CalleeName = Target.Name;
   C.At = TU.loc(At);
   C.Held = heldLocks(S);
+  C.ThisCall = Object && isa<CXXThisExpr>(strip(Object));
+  for (size_t I = 0; I < Args.size(); ++I)
+    if (auto M = mutexOf(Args[I]))
+      C.ArgLocks.push_back({static_cast<int>(I), M->Id, M->Instance});
   fn().Calls.push_back(std::move(C));
 }
 
@@ -699,9 +743,15 @@ void FunctionCollector::onCall(HeldSet &S, const Expr *Call,
   if (const LockFunction *LF = Rules.lockFunction(Q)) {
     if (LF->Op == "lock_all") {
       HeldSet Before = S;
-      for (const Expr *A : Args)
-        if (auto M = mutexOf(A))
+      for (const Expr *A : Args) {
+        if (auto M = mutexOf(A)) {
           acquire(S, *M, false, false, nullptr, At, &Before);
+        } else if (const VarDecl *GV = guardVar(A)) {
+          // std::lock(l1, l2) on deferred unique_locks: the guards own them.
+          for (const auto &[GM, Shared] : GuardMutexes[GV])
+            acquire(S, GM, Shared, false, GV, At, &Before);
+        }
+      }
       return;
     }
     if (LF->Arg >= 0 && LF->Arg < static_cast<int>(Args.size())) {
@@ -802,7 +852,48 @@ void FunctionCollector::onCall(HeldSet &S, const Expr *Call,
     }
     return;
   }
-  recordCall(S, Callee, At);
+  recordCall(S, Callee, At, Object, Args);
+}
+
+const Expr *FunctionCollector::plainGuardMutex(const Stmt *St) {
+  const auto *DS = dyn_cast_or_null<DeclStmt>(St);
+  if (!DS || !DS->isSingleDecl())
+    return nullptr;
+  const auto *VD = dyn_cast<VarDecl>(DS->getSingleDecl());
+  const GuardType *G = guardOf(VD);
+  if (!G || G->Relockable || G->SharedMode || G->Multi || !VD->getInit())
+    return nullptr;
+  const auto *CE = dyn_cast<CXXConstructExpr>(strip(VD->getInit()));
+  if (!CE || CE->getNumArgs() != 1 || !mutexOf(CE->getArg(0)))
+    return nullptr;
+  return CE->getArg(0);
+}
+
+void FunctionCollector::mergeWithPrevious(const DeclStmt *DS,
+                                          AcquireFact &A) {
+  const Expr *Second = plainGuardMutex(DS);
+  const auto *CS =
+      Parents ? dyn_cast_or_null<CompoundStmt>(Parents->getParent(DS)) : nullptr;
+  if (!Second || !CS)
+    return;
+  const Stmt *Prev = nullptr;
+  for (const Stmt *Child : CS->body()) {
+    if (Child == DS)
+      break;
+    Prev = Child;
+  }
+  const Expr *First = plainGuardMutex(Prev);
+  if (!First || Prev->getBeginLoc().isMacroID() || DS->getEndLoc().isMacroID())
+    return;
+  auto M = mutexOf(First);
+  const auto *PrevVar = cast<VarDecl>(cast<DeclStmt>(Prev)->getSingleDecl());
+  std::string Text = "std::scoped_lock " + PrevVar->getNameAsString() + "(" +
+                     text(First->getSourceRange()) + ", " +
+                     text(Second->getSourceRange()) + ");";
+  SourceLoc L = TU.loc(SourceRange(Prev->getBeginLoc(), DS->getEndLoc()));
+  A.MergeWith = M->Id;
+  A.MergeFix.push_back({L.File, L.Offset, L.EndOffset - L.Offset, Text,
+                        "take both locks at once with std::scoped_lock"});
 }
 
 std::optional<BlockingFact::ContextFix>
@@ -864,8 +955,12 @@ FunctionCollector::buildFix(const BlockingFix &Fix, const Expr *Call,
 void FunctionCollector::transfer(HeldSet &S, const Stmt *St) {
   if (const auto *DS = dyn_cast<DeclStmt>(St)) {
     for (const Decl *D : DS->decls())
-      if (const auto *VD = dyn_cast<VarDecl>(D))
+      if (const auto *VD = dyn_cast<VarDecl>(D)) {
+        size_t Before = fn().Acquires.size();
         onGuardDecl(S, VD);
+        if (Recording && fn().Acquires.size() == Before + 1)
+          mergeWithPrevious(DS, fn().Acquires.back());
+      }
     return;
   }
   if (const auto *MC = dyn_cast<CXXMemberCallExpr>(St)) {
@@ -1039,6 +1134,7 @@ FunctionCollector::successLocks(const Stmt *Cond) {
 
 void FunctionCollector::run(const Stmt *Body) {
   scanNonBlockingFds(Body);
+  Parents = std::make_unique<ParentMap>(const_cast<Stmt *>(Body));
   CFG::BuildOptions BO;
   BO.AddImplicitDtors = true;
   BO.AddInitializers = true;

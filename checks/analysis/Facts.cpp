@@ -40,7 +40,9 @@ static json lockJson(const HeldLock &H) {
   return {{"id", H.Id},
           {"shared", H.Shared},
           {"recursive", H.Recursive},
-          {"at", locJson(H.AcquiredAt)}};
+          {"at", locJson(H.AcquiredAt)},
+          {"instance", H.Instance},
+          {"param", H.Param}};
 }
 static HeldLock lockFrom(const json &J) {
   HeldLock H;
@@ -48,6 +50,8 @@ static HeldLock lockFrom(const json &J) {
   H.Shared = J.at("shared").get<bool>();
   H.Recursive = J.at("recursive").get<bool>();
   H.AcquiredAt = locFrom(J.at("at"));
+  H.Instance = J.at("instance").get<std::string>();
+  H.Param = J.at("param").get<int>();
   return H;
 }
 static json locksJson(const std::vector<HeldLock> &V) {
@@ -92,11 +96,17 @@ void to_json(json &J, const TuFacts &F) {
       JF["entry_reason"] = Fn.EntryReason;
     }
     json Calls = json::array();
-    for (const auto &C : Fn.Calls)
+    for (const auto &C : Fn.Calls) {
+      json Args = json::array();
+      for (const auto &A : C.ArgLocks)
+        Args.push_back(json::array({A.Index, A.Id, A.Instance}));
       Calls.push_back({{"callee", C.Callee},
                        {"name", C.CalleeName},
                        {"at", locJson(C.At)},
-                       {"held", locksJson(C.Held)}});
+                       {"held", locksJson(C.Held)},
+                       {"this_call", C.ThisCall},
+                       {"arg_locks", Args}});
+    }
     json Blocks = json::array();
     for (const auto &B : Fn.Blocking) {
       json Fixes = json::array();
@@ -121,12 +131,18 @@ void to_json(json &J, const TuFacts &F) {
       Susp.push_back(
           {{"what", S.What}, {"at", locJson(S.At)}, {"held", locksJson(S.Held)}});
     json Acq = json::array();
-    for (const auto &A : Fn.Acquires)
+    for (const auto &A : Fn.Acquires) {
+      json Fix = json::array();
+      for (const auto &F : A.MergeFix)
+        Fix.push_back(fixJson(F));
       Acq.push_back({{"lock", lockJson(A.Lock)},
                      {"try", A.Try},
                      {"blocks_thread", A.BlocksThread},
                      {"held", locksJson(A.Held)},
-                     {"at", locJson(A.At)}});
+                     {"at", locJson(A.At)},
+                     {"merge_with", A.MergeWith},
+                     {"merge_fix", Fix}});
+    }
     json Sp = json::array();
     for (const auto &S : Fn.Spawns)
       Sp.push_back({{"target", S.Target},
@@ -170,10 +186,18 @@ void from_json(const json &J, TuFacts &F) {
         Fn.EntryContext = JF.at("entry").get<std::string>();
         Fn.EntryReason = JF.at("entry_reason").get<std::string>();
       }
-      for (const auto &C : JF.at("calls"))
-        Fn.Calls.push_back({C.at("callee").get<std::string>(),
-                            C.at("name").get<std::string>(), locFrom(C.at("at")),
-                            locksFrom(C.at("held"))});
+      for (const auto &C : JF.at("calls")) {
+        CallFact CF;
+        CF.Callee = C.at("callee").get<std::string>();
+        CF.CalleeName = C.at("name").get<std::string>();
+        CF.At = locFrom(C.at("at"));
+        CF.Held = locksFrom(C.at("held"));
+        CF.ThisCall = C.at("this_call").get<bool>();
+        for (const auto &A : C.at("arg_locks"))
+          CF.ArgLocks.push_back({A.at(0).get<int>(), A.at(1).get<std::string>(),
+                                 A.at(2).get<std::string>()});
+        Fn.Calls.push_back(std::move(CF));
+      }
       for (const auto &B : JF.at("blocking")) {
         BlockingFact BF;
         BF.Api = B.at("api").get<std::string>();
@@ -203,6 +227,9 @@ void from_json(const json &J, TuFacts &F) {
         AF.BlocksThread = A.at("blocks_thread").get<bool>();
         AF.Held = locksFrom(A.at("held"));
         AF.At = locFrom(A.at("at"));
+        AF.MergeWith = A.at("merge_with").get<std::string>();
+        for (const auto &F : A.at("merge_fix"))
+          AF.MergeFix.push_back(fixFrom(F));
         Fn.Acquires.push_back(std::move(AF));
       }
       for (const auto &S : JF.at("spawns"))

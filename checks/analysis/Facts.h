@@ -41,6 +41,20 @@ struct HeldLock {
   bool Shared = false;
   bool Recursive = false;
   SourceLoc AcquiredAt;
+  /// Which object of the class: "" for a global (one instance), "this",
+  /// a variable's name, or "?" when unknown. Self-deadlock needs the same
+  /// instance; the order graph uses the class.
+  std::string Instance;
+  /// The parameter the mutex was passed in, or -1; callers substitute
+  /// their argument.
+  int Param = -1;
+};
+
+/// A mutex passed as argument \p Index of a call.
+struct ArgLock {
+  int Index = 0;
+  std::string Id;
+  std::string Instance;
 };
 
 struct CallFact {
@@ -48,6 +62,8 @@ struct CallFact {
   std::string CalleeName; ///< Qualified name for messages.
   SourceLoc At;
   std::vector<HeldLock> Held;
+  bool ThisCall = false; ///< A member call on this object.
+  std::vector<ArgLock> ArgLocks;
 };
 
 struct BlockingFact {
@@ -80,6 +96,10 @@ struct AcquireFact {
   bool BlocksThread = true;
   std::vector<HeldLock> Held; ///< Locks held before this acquisition.
   SourceLoc At;
+  /// When this guard directly follows another plain guard in one scope:
+  /// that guard's lock, and the rewrite of both as one std::scoped_lock.
+  std::string MergeWith;
+  std::vector<FixFact> MergeFix;
 };
 
 /// A callable handed to an API that runs it elsewhere: on a loop thread
@@ -110,7 +130,7 @@ struct FunctionFact {
 };
 
 struct TuFacts {
-  static constexpr int Version = 1;
+  static constexpr int Version = 2;
   std::string MainFile;
   std::string RulesDigest;
   std::vector<FunctionFact> Functions;

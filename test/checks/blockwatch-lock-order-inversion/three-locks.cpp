@@ -21,7 +21,7 @@ struct Pipeline {
   void store_ingest_bad() {
     std::lock_guard<std::mutex> a(store_mu_);
     std::lock_guard<std::mutex> b(ingest_mu_);
-    // CHECK: :[[@LINE-1]]:5: warning: lock order inversion: 'Pipeline::store_mu_' then 'Pipeline::ingest_mu_' here, but elsewhere the opposite order ('Pipeline::ingest_mu_' -> 'Pipeline::parse_mu_' -> 'Pipeline::store_mu_' -> 'Pipeline::ingest_mu_') can deadlock [blockwatch-lock-order-inversion]
+    // CHECK: :[[@LINE-1]]:5: warning: lock order inversion: 'Pipeline::ingest_mu_' is acquired while 'Pipeline::store_mu_' is held, closing the cycle 'Pipeline::ingest_mu_' -> 'Pipeline::parse_mu_' -> 'Pipeline::store_mu_' -> 'Pipeline::ingest_mu_' [blockwatch-lock-order-inversion]
     // CHECK: :[[@LINE-11]]:5: note: 'Pipeline::ingest_mu_' held here (in 'Pipeline::ingest_parse_bad')
     // CHECK: :[[@LINE-11]]:5: note: 'Pipeline::parse_mu_' acquired here
     // CHECK: :[[@LINE-9]]:5: note: 'Pipeline::parse_mu_' held here (in 'Pipeline::parse_store_bad')
@@ -76,7 +76,7 @@ void ca_bad() {
   std::lock_guard<std::mutex> c(g_c);
   g_a.lock();
   g_a.unlock();
-  // CHECK: :[[@LINE-2]]:3: warning: lock order inversion: 'g_c' then 'g_a' here, but elsewhere the opposite order ('g_a' -> 'g_b' -> 'g_c' -> 'g_a') can deadlock [blockwatch-lock-order-inversion]
+  // CHECK: :[[@LINE-2]]:3: warning: lock order inversion: 'g_a' is acquired while 'g_c' is held, closing the cycle 'g_a' -> 'g_b' -> 'g_c' -> 'g_a' [blockwatch-lock-order-inversion]
   // CHECK: :[[@LINE-13]]:3: note: 'g_a' held here (in 'ab_bad')
   // CHECK: :[[@LINE-13]]:3: note: 'g_b' acquired here
   // CHECK: :[[@LINE-11]]:3: note: 'g_b' held here (in 'bc_bad')
