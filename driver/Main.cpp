@@ -14,6 +14,7 @@
 
 #include "clang/Tooling/CommonOptionsParser.h"
 #include "clang/Tooling/CompilationDatabase.h"
+#include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/FileSystem.h"
@@ -22,6 +23,8 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <mutex>
@@ -109,15 +112,6 @@ const char *Overview =
     "  blockwatch a.cpp -- -std=c++20      no database: flags after '--'\n\n"
     "Exit status: 0 no findings, 1 findings, 2 bad usage or input, 3 internal "
     "error.\n";
-
-/// CommonOptionsParser's own -p, read back after parsing.
-std::string buildPathOption() {
-  auto &Opts = cl::getRegisteredOptions();
-  auto It = Opts.find("p");
-  if (It == Opts.end())
-    return "";
-  return static_cast<cl::opt<std::string> *>(It->second)->getValue();
-}
 
 std::string resourceDir() {
   if (const char *Env = ::getenv("BLOCKWATCH_RESOURCE_DIR"))
@@ -255,33 +249,64 @@ int run(int Argc, const char **Argv) {
     if (ListRules)
       return listRules();
   } else {
+    // -p names one database, exactly: no search of parent directories and
+    // no guessed flags when it is missing or broken.
+    std::string BuildPath;
+    for (int I = 1; I < Argc; ++I) {
+      llvm::StringRef A(Argv[I]);
+      if (A == "--")
+        break;
+      if ((A == "-p" || A == "--p") && I + 1 < Argc)
+        BuildPath = Argv[I + 1];
+      else if (A.starts_with("-p=") || A.starts_with("--p="))
+        BuildPath = A.substr(A.find('=') + 1).str();
+    }
+    if (!BuildPath.empty()) {
+      std::string Err;
+      std::string Json = BuildPath + "/compile_commands.json";
+      if (!llvm::sys::fs::exists(Json))
+        return fail(BuildPath + ": no compile_commands.json (configure the "
+                                "build with CMAKE_EXPORT_COMPILE_COMMANDS=ON "
+                                "or generate one with bear)");
+      Loaded = JSONCompilationDatabase::loadFromFile(
+          Json, Err, JSONCommandLineSyntax::AutoDetect);
+      if (!Loaded) {
+        // The loader's message spans lines; the last one says what is wrong.
+        llvm::StringRef Why = llvm::StringRef(Err).trim();
+        Why = Why.substr(Why.rfind('\n') + 1);
+        return fail(Json + ": invalid compilation database: " + Why.str());
+      }
+    }
     auto P = CommonOptionsParser::create(Argc, Argv, Category, cl::ZeroOrMore,
                                          Overview);
-    if (!P)
-      return fail(llvm::toString(P.takeError()));
+    if (!P) {
+      std::string Msg = llvm::toString(P.takeError());
+      llvm::StringRef M = llvm::StringRef(Msg).trim();
+      if (M.starts_with("blockwatch: "))
+        M = M.drop_front(12);
+      return fail(M.str());
+    }
     Parser.emplace(std::move(*P));
     Sources = Parser->getSourcePathList();
-    if (Sources.empty()) {
-      // With no files the parser loads no database; every TU of -p's is
-      // the input.
-      std::string BuildPath = buildPathOption();
-      if (BuildPath.empty())
-        return fail("no files to analyse (give files or a compilation "
-                    "database with -p)");
-      std::string Err;
-      Loaded = CompilationDatabase::autoDetectFromDirectory(BuildPath, Err);
-      if (!Loaded)
-        return fail(BuildPath + ": " + Err);
+    if (Loaded) {
       Db = Loaded.get();
-      Sources = Db->getAllFiles();
-      if (Sources.empty())
-        return fail(BuildPath + ": the compilation database lists no files");
-    } else {
-      Db = &Parser->getCompilations();
-      for (const auto &S : Sources)
+      if (Sources.empty()) {
+        Sources = Db->getAllFiles();
+        if (Sources.empty())
+          return fail(BuildPath + ": the compilation database lists no files");
+      }
+      for (auto &S : Sources) {
         if (Db->getCompileCommands(absolute(S)).empty() &&
             Db->getCompileCommands(S).empty())
-          return fail("'" + S + "' is not in the compilation database");
+          return fail("'" + S + "' is not in " + BuildPath +
+                      "/compile_commands.json");
+        S = absolute(S);
+      }
+    } else if (Sources.empty()) {
+      return fail("no files to analyse (give files or a compilation database "
+                  "with -p)");
+    } else {
+      Db = &Parser->getCompilations();
     }
   }
 
@@ -324,7 +349,7 @@ int run(int Argc, const char **Argv) {
   if (!Output.empty()) {
     OutFile.open(Output, std::ios::binary | std::ios::trunc);
     if (!OutFile)
-      return fail("cannot write '" + Output + "'");
+      return fail("cannot write '" + Output + "': " + std::strerror(errno));
   }
 
   RunResult R;
