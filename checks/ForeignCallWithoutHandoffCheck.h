@@ -13,6 +13,11 @@ namespace clang::tidy::blockwatch {
 class ForeignCallWithoutHandoffCheck : public BlockwatchCheck {
 public:
   ForeignCallWithoutHandoffCheck(StringRef Name, ClangTidyContext *Context);
+  void storeOptions(ClangTidyOptions::OptionMap &Opts) override;
+
+private:
+  const std::string ForeignHeaders;
+  const bool Strict;
 };
 
 } // namespace clang::tidy::blockwatch

@@ -69,6 +69,16 @@ cl::opt<bool> NoUnknownCoroutines(
     cl::desc("Count only coroutines of task types the rule packs name as "
              "loop code"),
     cl::cat(Category));
+cl::opt<std::string> ForeignHeaders(
+    "foreign-headers",
+    cl::desc("Regex: only C functions declared in matching headers count as "
+             "foreign (default: any header outside the system headers)"),
+    cl::value_desc("regex"), cl::cat(Category));
+cl::opt<bool> StrictForeign(
+    "strict-foreign",
+    cl::desc("Every unclassified C-linkage call counts as foreign, system "
+             "headers included"),
+    cl::cat(Category));
 cl::opt<std::string>
     CacheDir("cache-dir",
              cl::desc("Reuse the facts of TUs whose command, rule packs and "
@@ -331,6 +341,18 @@ int run(int Argc, const char **Argv) {
   if (Enabled.empty())
     return fail("--checks='" + Checks + "' enables no rule (see --list-rules)");
 
+  AnalysisOptions AO;
+  AO.UnknownCoroutinesOnLoop = !NoUnknownCoroutines;
+  AO.StrictForeign = StrictForeign;
+  if (!ForeignHeaders.empty()) {
+    try {
+      AO.ForeignHeaders = std::make_shared<std::regex>(ForeignHeaders);
+    } catch (const std::regex_error &E) {
+      return fail("--foreign-headers: invalid regular expression '" +
+                  ForeignHeaders + "': " + E.what());
+    }
+  }
+
   std::string Root = SrcRoot.empty() ? absolute(".") : absolute(SrcRoot);
   if (Root.empty() || Root.back() != '/')
     Root += '/';
@@ -401,8 +423,6 @@ int run(int Argc, const char **Argv) {
       return Crashed ? 3 : R.Failures.empty() ? 0 : 2;
   }
 
-  AnalysisOptions AO;
-  AO.UnknownCoroutinesOnLoop = !NoUnknownCoroutines;
   std::vector<Finding> Findings = analyze(
       P, *Rules, AO, std::set<std::string>(Enabled.begin(), Enabled.end()));
   markSuppressed(Findings);

@@ -61,7 +61,7 @@ const std::vector<RuleInfo> &allRules() {
        "If it blocks, the whole loop freezes.",
        "asio::post(io, [&] { vendor_sdk_query(h); });",
        "asio::post(pool, [&] { vendor_sdk_query(h); });", "medium", "warning",
-       false},
+       true},
       {rules::BlockingUnderLock, "BlockingUnderLock",
        "Blocking call while a mutex is held",
        "A blocking call (sleep, socket or file I/O, DNS, a wait) made while "

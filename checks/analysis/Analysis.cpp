@@ -5,6 +5,7 @@
 #include <deque>
 #include <functional>
 #include <optional>
+#include <regex>
 #include <tuple>
 
 namespace blockwatch {
@@ -306,6 +307,58 @@ std::map<std::string, Note> heldAcrossBlocking(const Graph &G) {
   return Out;
 }
 
+/// Breadth-first from an entry along calls. Spawns are not calls, so a
+/// handoff to another thread ends the context; a coroutine called from here
+/// is its own entry; a foreign API's body (a trampoline) is not followed.
+/// \p Visit gets each function reached and the chain of calls to it.
+template <typename VisitFn>
+void walkFromEntry(const Graph &G, const Entry &E, VisitFn Visit) {
+  std::map<std::string, std::pair<std::string, size_t>> Parent;
+  std::deque<std::string> Queue{E.Target};
+  Parent[E.Target] = {"", 0};
+  auto Chain = [&](const std::string &Usr) {
+    std::vector<Note> Steps;
+    for (std::string Cur = Usr; !Parent[Cur].first.empty();
+         Cur = Parent[Cur].first) {
+      const FunctionFact *Caller = G.fn(Parent[Cur].first);
+      const CallFact &C = Caller->Calls[Parent[Cur].second];
+      Steps.push_back({C.At, "'" + displayName(Caller->Name) + "' calls '" +
+                                 displayName(C.CalleeName) + "'"});
+    }
+    std::reverse(Steps.begin(), Steps.end());
+    return Steps;
+  };
+  while (!Queue.empty()) {
+    std::string Usr = Queue.front();
+    Queue.pop_front();
+    const FunctionFact *F = G.fn(Usr);
+    if (!F)
+      continue;
+    Visit(Usr, *F, Chain);
+    for (size_t I = 0; I < F->Calls.size(); ++I) {
+      const std::string &Callee = F->Calls[I].Callee;
+      const FunctionFact *CF = G.fn(Callee);
+      if (Parent.count(Callee) || isCoroutine(CF) || (CF && CF->ForeignApi))
+        continue;
+      Parent[Callee] = {Usr, I};
+      Queue.push_back(Callee);
+    }
+  }
+}
+
+/// Evidence of a loop finding: where the context starts, the calls down to
+/// the site, and the site itself.
+void addLoopEvidence(Finding &Fd, const Entry &E, std::vector<Note> Steps,
+                     const SourceLoc &At, const std::string &What) {
+  Fd.Flow.push_back({E.At, "loop context starts here: " + E.Description});
+  Fd.Notes.push_back({E.At, "loop context starts here"});
+  for (auto &N : Steps) {
+    Fd.Notes.push_back(N);
+    Fd.Flow.push_back(N);
+  }
+  Fd.Flow.push_back({At, What});
+}
+
 void blockingOnEventLoop(const Graph &G, const RuleSet &Rules,
                          const AnalysisOptions &Opts,
                          std::vector<Finding> &Out) {
@@ -313,19 +366,10 @@ void blockingOnEventLoop(const Graph &G, const RuleSet &Rules,
   std::map<std::string, Note> LongHeld = heldAcrossBlocking(G);
   for (const Entry &E : entries(G, Rules, Opts)) {
     const ContextInfo &CI = Rules.context(E.Context);
-    // Breadth-first from the entry along calls; spawns are not followed, so
-    // a handoff to another thread ends the context.
-    std::map<std::string, std::pair<std::string, size_t>> Parent;
-    std::deque<std::string> Queue{E.Target};
-    Parent[E.Target] = {"", 0};
     std::set<std::pair<SourceLoc, std::string>> Reported;
-    while (!Queue.empty()) {
-      std::string Usr = Queue.front();
-      Queue.pop_front();
-      const FunctionFact *F = G.fn(Usr);
-      if (!F)
-        continue;
-      for (const Site &S : apiSites(*F, true)) {
+    walkFromEntry(G, E, [&](const std::string &Usr, const FunctionFact &F,
+                            auto &Chain) {
+      for (const Site &S : apiSites(F, true)) {
         if (S.Fact && !S.Fact->OnlyIn.empty() &&
             std::find(S.Fact->OnlyIn.begin(), S.Fact->OnlyIn.end(),
                       E.Context) == S.Fact->OnlyIn.end())
@@ -340,27 +384,11 @@ void blockingOnEventLoop(const Graph &G, const RuleSet &Rules,
         std::string What = S.Fact ? "'" + displayName(S.Api) + "'"
                                   : "locking '" + S.Api + "'";
         Finding Fd = makeFinding(Rule, S.At,
-                   What + " blocks " + CI.Thread + "; this code runs in " +
-                       E.Description,
-                   F->Name);
-        // Rebuild the chain entry -> ... -> this function.
-        std::vector<Note> Steps;
-        for (std::string Cur = Usr; !Parent[Cur].first.empty();
-             Cur = Parent[Cur].first) {
-          const FunctionFact *Caller = G.fn(Parent[Cur].first);
-          const CallFact &C = Caller->Calls[Parent[Cur].second];
-          Steps.push_back({C.At, "'" + displayName(Caller->Name) + "' calls '" +
-                                     displayName(C.CalleeName) + "'"});
-        }
-        std::reverse(Steps.begin(), Steps.end());
-        Fd.Flow.push_back({E.At, "loop context starts here: " + E.Description});
-        for (auto &N : Steps) {
-          Fd.Notes.push_back(N);
-          Fd.Flow.push_back(N);
-        }
-        Fd.Flow.push_back({S.At, What + " " + kindPhrase(S.Kind) + " here"});
-        Fd.Notes.insert(Fd.Notes.begin(),
-                        {E.At, "loop context starts here"});
+                                 What + " blocks " + CI.Thread +
+                                     "; this code runs in " + E.Description,
+                                 F.Name);
+        addLoopEvidence(Fd, E, Chain(Usr), S.At,
+                        What + " " + kindPhrase(S.Kind) + " here");
         if (Long != LongHeld.end())
           Fd.Notes.push_back(Long->second);
         bool Fixed = false;
@@ -377,14 +405,58 @@ void blockingOnEventLoop(const Graph &G, const RuleSet &Rules,
           Fd.Notes.push_back({S.At, CI.Handoff});
         Out.push_back(std::move(Fd));
       }
-      for (size_t I = 0; I < F->Calls.size(); ++I) {
-        const std::string &Callee = F->Calls[I].Callee;
-        if (Parent.count(Callee) || isCoroutine(G.fn(Callee)))
+    });
+  }
+}
+
+/// Is a call to \p F a call into code nobody here can see?
+bool isForeign(const FunctionFact *F, const AnalysisOptions &Opts) {
+  if (!F)
+    return false;
+  if (F->ForeignApi)
+    return true;
+  if (F->HasBody || !F->ExternC)
+    return false;
+  if (F->InSystemHeader && !Opts.StrictForeign)
+    return false;
+  if (Opts.ForeignHeaders) {
+    if (!std::regex_search(F->At.File, *Opts.ForeignHeaders))
+      return false;
+  }
+  return true;
+}
+
+void foreignCallWithoutHandoff(const Graph &G, const RuleSet &Rules,
+                               const AnalysisOptions &Opts,
+                               std::vector<Finding> &Out) {
+  const char *Rule = rules::ForeignCallWithoutHandoff;
+  for (const Entry &E : entries(G, Rules, Opts)) {
+    const ContextInfo &CI = Rules.context(E.Context);
+    std::set<SourceLoc> Reported;
+    walkFromEntry(G, E, [&](const std::string &Usr, const FunctionFact &F,
+                            auto &Chain) {
+      for (const CallFact &C : F.Calls) {
+        const FunctionFact *Callee = G.fn(C.Callee);
+        if (!isForeign(Callee, Opts) || !Reported.insert(C.At).second)
           continue;
-        Parent[Callee] = {Usr, I};
-        Queue.push_back(Callee);
+        std::string Name = displayName(C.CalleeName);
+        Finding Fd = makeFinding(
+            Rule, C.At,
+            "foreign call '" + Name + "' runs on " + CI.Thread +
+                " without a handoff: its code is not visible here, and if it "
+                "blocks, every task on this thread stalls; this code runs in " +
+                E.Description,
+            F.Name);
+        addLoopEvidence(Fd, E, Chain(Usr), C.At,
+                        "'" + Name + "' is called here");
+        if (Callee->At.valid() && !Callee->ForeignApi)
+          Fd.Notes.push_back({Callee->At, "'" + Name +
+                                              "' is declared here, with no "
+                                              "definition in the program"});
+        Fd.Notes.push_back({C.At, CI.Handoff});
+        Out.push_back(std::move(Fd));
       }
-    }
+    });
   }
 }
 
@@ -726,6 +798,8 @@ std::vector<Finding> analyze(const Program &P, const RuleSet &Rules,
     blockingOnEventLoop(G, Rules, Opts, Out);
   if (Enabled.count(rules::LockOrderInversion))
     lockOrderInversion(G, Out);
+  if (Enabled.count(rules::ForeignCallWithoutHandoff))
+    foreignCallWithoutHandoff(G, Rules, Opts, Out);
   std::sort(Out.begin(), Out.end());
   Out.erase(std::unique(Out.begin(), Out.end(),
                         [](const Finding &A, const Finding &B) {

@@ -12,6 +12,8 @@
 #include "RuleSet.h"
 
 #include <map>
+#include <memory>
+#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -59,6 +61,11 @@ struct Finding {
 struct AnalysisOptions {
   /// C++20 coroutines whose task type no pack names count as loop code.
   bool UnknownCoroutinesOnLoop = true;
+  /// Only C-linkage declarations from headers matching this count as
+  /// foreign; unset: any header outside the system headers.
+  std::shared_ptr<std::regex> ForeignHeaders;
+  /// Every unclassified C-linkage call counts, system headers included.
+  bool StrictForeign = false;
 };
 
 /// Facts of one or many TUs, merged by USR.

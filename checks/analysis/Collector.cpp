@@ -264,6 +264,8 @@ FunctionFact &TuCollector::declare(const FunctionDecl *FD) {
   const FunctionDecl *Def = FD->getDefinition();
   F.At = loc((Def ? Def : FD)->getLocation());
   F.ExternC = FD->isExternC();
+  F.InSystemHeader = inSystem(FD->getLocation());
+  F.ForeignApi = Rules.isForeignApi(cachedQualName(FD));
   Index[FD] = Facts.Functions.size();
   Facts.Functions.push_back(std::move(F));
   return Facts.Functions.back();
@@ -370,6 +372,7 @@ private:
                   SourceRange At, const Expr *Object = nullptr,
                   llvm::ArrayRef<const Expr *> Args = {});
   void scanNonBlockingFds(const Stmt *Body);
+  void onPointerCall(const HeldSet &S, const CallExpr *CE);
   /// The single mutex of a plain guard declaration (no tag, one exclusive,
   /// non-relockable guard), or null.
   const Expr *plainGuardMutex(const Stmt *St);
@@ -628,7 +631,13 @@ void FunctionCollector::recordCall(const HeldSet &S,
                                    llvm::ArrayRef<const Expr *> Args) {
   if (!Recording)
     return;
-  if (TU.inSystem(Callee->getLocation()))
+  const std::string &Q = TU.cachedQualName(Callee);
+  if (Rules.isNonBlocking(Q))
+    return;
+  // Library code is known through packs; an unclassified C function of a
+  // system header matters only as a possible foreign call.
+  if (TU.inSystem(Callee->getLocation()) && !Callee->isExternC() &&
+      !Rules.isForeignApi(Q))
     return;
   FunctionFact &Target = TU.declare(Callee);
   CallFact C;
@@ -952,6 +961,45 @@ FunctionCollector::buildFix(const BlockingFix &Fix, const Expr *Call,
   return CF;
 }
 
+/// A call through a pointer a foreign-pointer source (dlsym) produced:
+/// 'auto f = (fn_t)dlsym(h, "name"); f();'.
+void FunctionCollector::onPointerCall(const HeldSet &S, const CallExpr *CE) {
+  const auto *DRE = dyn_cast<DeclRefExpr>(strip(CE->getCallee()));
+  const auto *V = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+  const Expr *Init = V ? V->getInit() : nullptr;
+  while (Init) {
+    Init = Init->IgnoreParenImpCasts();
+    if (const auto *Cast = dyn_cast<ExplicitCastExpr>(Init))
+      Init = Cast->getSubExpr();
+    else
+      break;
+  }
+  const auto *Source = dyn_cast_or_null<CallExpr>(Init);
+  const FunctionDecl *Fn = Source ? Source->getDirectCallee() : nullptr;
+  if (!Fn || !Rules.isForeignPointerSource(TU.cachedQualName(Fn)))
+    return;
+  std::string Symbol = V->getNameAsString();
+  for (const Expr *A : Source->arguments())
+    if (const auto *SL = dyn_cast<StringLiteral>(A->IgnoreParenImpCasts()))
+      Symbol = SL->getString().str();
+  FunctionFact Synthetic;
+  Synthetic.Usr = "blockwatch:" + TU.cachedQualName(Fn).substr(2) + ":" + Symbol;
+  Synthetic.Name = Symbol + " (from " + TU.cachedQualName(Fn).substr(2) + ")";
+  Synthetic.At = TU.loc(Source->getSourceRange());
+  Synthetic.ForeignApi = true;
+  bool Known = false;
+  for (const FunctionFact &F : TU.Facts.Functions)
+    Known |= F.Usr == Synthetic.Usr;
+  if (!Known)
+    TU.Facts.Functions.push_back(Synthetic);
+  CallFact C;
+  C.Callee = Synthetic.Usr;
+  C.CalleeName = Synthetic.Name;
+  C.At = TU.loc(CE->getSourceRange());
+  C.Held = heldLocks(S);
+  fn().Calls.push_back(std::move(C));
+}
+
 void FunctionCollector::transfer(HeldSet &S, const Stmt *St) {
   if (const auto *DS = dyn_cast<DeclStmt>(St)) {
     for (const Decl *D : DS->decls())
@@ -986,6 +1034,8 @@ void FunctionCollector::transfer(HeldSet &S, const Stmt *St) {
     if (const FunctionDecl *Callee = CE->getDirectCallee()) {
       llvm::SmallVector<const Expr *, 4> Args(CE->arguments());
       onCall(S, CE, Callee, Args, nullptr);
+    } else if (Recording) {
+      onPointerCall(S, CE);
     }
     return;
   }

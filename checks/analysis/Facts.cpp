@@ -90,7 +90,9 @@ void to_json(json &J, const TuFacts &F) {
                {"name", Fn.Name},
                {"at", locJson(Fn.At)},
                {"body", Fn.HasBody},
-               {"extern_c", Fn.ExternC}};
+               {"extern_c", Fn.ExternC},
+               {"system", Fn.InSystemHeader},
+               {"foreign_api", Fn.ForeignApi}};
     if (!Fn.EntryContext.empty()) {
       JF["entry"] = Fn.EntryContext;
       JF["entry_reason"] = Fn.EntryReason;
@@ -182,6 +184,8 @@ void from_json(const json &J, TuFacts &F) {
       Fn.At = locFrom(JF.at("at"));
       Fn.HasBody = JF.at("body").get<bool>();
       Fn.ExternC = JF.at("extern_c").get<bool>();
+      Fn.InSystemHeader = JF.at("system").get<bool>();
+      Fn.ForeignApi = JF.at("foreign_api").get<bool>();
       if (JF.contains("entry")) {
         Fn.EntryContext = JF.at("entry").get<std::string>();
         Fn.EntryReason = JF.at("entry_reason").get<std::string>();

@@ -118,6 +118,10 @@ struct FunctionFact {
   SourceLoc At;
   bool HasBody = false;
   bool ExternC = false;
+  bool InSystemHeader = false;
+  /// Named by a pack as foreign (JNI, a dlsym'd pointer): foreign even when
+  /// a trampoline body is visible.
+  bool ForeignApi = false;
   /// Non-empty when the function itself is loop code: a coroutine of a task
   /// type, a function taking a yield context, or a user annotation.
   std::string EntryContext;

@@ -362,7 +362,7 @@ bool RuleSet::loadText(const std::string &File, const std::string &Text,
                       "nonblocking", "foreign", "mutexes", "guards",
                       "lock_tags", "lock_functions", "entries", "handoffs",
                       "task_types", "entry_parameters", "invokers", "binders",
-                      "nonblocking_fds"},
+                      "nonblocking_fds", "foreign_pointers"},
                      {"pack", "provenance"}))
     return false;
   std::string PackName, Provenance;
@@ -528,6 +528,7 @@ bool RuleSet::loadText(const std::string &File, const std::string &Text,
   };
   SimpleNames("nonblocking", NonBlocking);
   SimpleNames("foreign", Foreign);
+  SimpleNames("foreign_pointers", ForeignPointers);
   SimpleNames("invokers", Invokers);
   SimpleNames("binders", Binders);
 
@@ -774,6 +775,9 @@ bool RuleSet::isNonBlocking(const std::string &Q) const {
 }
 bool RuleSet::isForeignApi(const std::string &Q) const {
   return Foreign.find(Q) != nullptr;
+}
+bool RuleSet::isForeignPointerSource(const std::string &Q) const {
+  return ForeignPointers.find(Q) != nullptr;
 }
 const MutexType *RuleSet::mutex(const std::string &T) const {
   return Mutexes.find(T);

@@ -154,6 +154,7 @@ public:
   const BlockingApi *blocking(const std::string &QualName) const;
   bool isNonBlocking(const std::string &QualName) const;
   bool isForeignApi(const std::string &QualName) const;
+  bool isForeignPointerSource(const std::string &QualName) const;
   const MutexType *mutex(const std::string &TypeName) const;
   const GuardType *guard(const std::string &TypeName) const;
   const LockTag *lockTag(const std::string &TypeName) const;
@@ -181,7 +182,7 @@ private:
   };
 
   Table<BlockingApi> Blocking;
-  Table<NamePattern> NonBlocking, Foreign, Invokers, Binders;
+  Table<NamePattern> NonBlocking, Foreign, ForeignPointers, Invokers, Binders;
   Table<MutexType> Mutexes;
   Table<GuardType> Guards;
   Table<LockTag> Tags;
