@@ -224,6 +224,10 @@ void ChannelCollector::growFix(ChannelFact &C, const VarDecl *VD,
     else if (Arg >= 1 && Arg <= CE->getNumArgs() &&
              !isa<CXXDefaultArgExpr>(CE->getArg(Arg - 1)))
       Edit(CE->getArg(Arg - 1)->getSourceRange(), true, ", $N");
+    else if (Arg == 0 && CE->getParenOrBraceRange().isValid())
+      Edit(CE->getParenOrBraceRange(), false, "{$N}");
+    else if (Arg == 0)
+      Edit(SourceRange(VD->getLocation()), true, "{$N}");
     else
       return;
   } else {
