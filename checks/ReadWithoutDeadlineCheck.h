@@ -13,6 +13,7 @@ namespace clang::tidy::blockwatch {
 class ReadWithoutDeadlineCheck : public BlockwatchCheck {
 public:
   ReadWithoutDeadlineCheck(StringRef Name, ClangTidyContext *Context);
+  void storeOptions(ClangTidyOptions::OptionMap &Opts) override;
 };
 
 } // namespace clang::tidy::blockwatch

@@ -74,6 +74,11 @@ cl::opt<std::string> ForeignHeaders(
     cl::desc("Regex: only C functions declared in matching headers count as "
              "foreign (default: any header outside the system headers)"),
     cl::value_desc("regex"), cl::cat(Category));
+cl::opt<std::string> ReadTimeout(
+    "read-timeout",
+    cl::desc("The deadline read-without-deadline's fix-it sets on a stream "
+             "(default: std::chrono::seconds(30))"),
+    cl::init("std::chrono::seconds(30)"), cl::cat(Category));
 cl::opt<bool> StrictForeign(
     "strict-foreign",
     cl::desc("Every unclassified C-linkage call counts as foreign, system "
@@ -344,6 +349,7 @@ int run(int Argc, const char **Argv) {
   AnalysisOptions AO;
   AO.UnknownCoroutinesOnLoop = !NoUnknownCoroutines;
   AO.StrictForeign = StrictForeign;
+  AO.ReadTimeout = ReadTimeout;
   if (!ForeignHeaders.empty()) {
     try {
       AO.ForeignHeaders = std::make_shared<std::regex>(ForeignHeaders);

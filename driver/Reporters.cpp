@@ -34,7 +34,7 @@ const std::vector<RuleInfo> &allRules() {
        "int fd = accept(lfd, nullptr, nullptr);\nrecv(fd, buf, n, 0);",
        "timeval tv{30, 0};\nsetsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, "
        "sizeof tv);\nrecv(fd, buf, n, 0);",
-       "medium", "warning", false},
+       "medium", "warning", true},
       {rules::ChannelSelfDeadlock, "ChannelSelfDeadlock",
        "Channel operation that can never complete",
        "A channel send or receive that no other task can ever complete: the "
@@ -44,7 +44,7 @@ const std::vector<RuleInfo> &allRules() {
        "ch.pop(v);",
        "boost::fibers::unbuffered_channel<int> ch;\nboost::fibers::fiber "
        "consumer([&] { int v; ch.pop(v); });\nch.push(1);",
-       "high", "error", false},
+       "high", "error", true},
       {rules::LockOrderInversion, "LockOrderInversion",
        "Locks taken in opposite orders",
        "Two locks are taken in one order on one path and in the opposite "

@@ -1,5 +1,6 @@
 //===- Analysis.cpp - the rules, over facts -------------------------------===//
 #include "Analysis.h"
+#include "Channels.h"
 
 #include <algorithm>
 #include <deque>
@@ -785,6 +786,129 @@ void lockOrderInversion(const Graph &G, std::vector<Finding> &Out) {
   }
 }
 
+/// Parameters that get a deadline on every path through a function,
+/// directly or by passing them to a function that sets one.
+std::map<std::string, std::set<int>> deadlineParams(const Graph &G) {
+  std::map<std::string, std::set<int>> Out;
+  for (const auto &[Usr, F] : G.P.functions())
+    Out[Usr].insert(F.DeadlineParams.begin(), F.DeadlineParams.end());
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    for (const auto &[Usr, F] : G.P.functions())
+      for (const auto &[P, Call] : F.DeadlineParamCalls) {
+        auto It = Out.find(Call.first);
+        if (It != Out.end() && It->second.count(Call.second) &&
+            Out[Usr].insert(P).second)
+          Changed = true;
+      }
+  }
+  return Out;
+}
+
+std::string readAdvice(const std::string &Family, const std::string &Mode) {
+  if (Family == "beast")
+    return Mode == "sync"
+               ? "Beast's stream timeouts apply to asynchronous operations "
+                 "only: use the async form with expires_after, or a socket "
+                 "receive timeout"
+               : "call expires_after on the stream before the read";
+  if (Family == "asio")
+    return Mode == "sync"
+               ? "a synchronous read can only be bounded by SO_RCVTIMEO on "
+                 "the native handle; prefer the async form with a timer"
+               : "arm a steady_timer that cancels the socket, or race the "
+                 "read with a timer: co_await (read || timer.async_wait())";
+  return "set SO_RCVTIMEO or poll with a timeout first";
+}
+
+void readWithoutDeadline(const Graph &G, const AnalysisOptions &Opts,
+                         std::vector<Finding> &Out) {
+  const char *Rule = rules::ReadWithoutDeadline;
+  auto Deadlines = deadlineParams(G);
+  auto SetsDeadline = [&](const std::string &Usr, int Arg) {
+    auto It = Deadlines.find(Usr);
+    return It != Deadlines.end() && It->second.count(Arg);
+  };
+  // Callers that pass an unbounded socket as parameter I of a function,
+  // found transitively through callers that pass their own parameter on.
+  std::map<std::pair<std::string, int>, std::vector<Note>> Provenance;
+  std::function<bool(const std::string &, int, unsigned, std::vector<Note> &)>
+      FromSocket = [&](const std::string &Usr, int Param, unsigned Depth,
+                       std::vector<Note> &Why) -> bool {
+    if (Depth > 8)
+      return false;
+    auto It = G.Callers.find(Usr);
+    if (It == G.Callers.end())
+      return false;
+    for (const auto &[Caller, CallIdx] : It->second) {
+      const CallFact &C = Caller->Calls[CallIdx];
+      for (const FdArg &A : C.FdArgs) {
+        bool ByHelper = false;
+        for (const auto &[Callee, Arg] : A.ViaCalls)
+          ByHelper |= SetsDeadline(Callee, Arg);
+        if (A.Index != Param || A.Bounded || ByHelper)
+          continue;
+        std::vector<Note> Chain;
+        bool Socket = A.KnownSocket ||
+                      (A.Param >= 0 &&
+                       FromSocket(Caller->Usr, A.Param, Depth + 1, Chain));
+        if (!Socket)
+          continue;
+        Why = Chain;
+        Why.push_back({C.At, "'" + displayName(Caller->Name) +
+                                 "' passes a socket with no deadline to '" +
+                                 displayName(C.CalleeName) + "'"});
+        return true;
+      }
+    }
+    return false;
+  };
+
+  for (const auto &[Usr, F] : G.P.functions())
+    for (const ReadFact &R : F.Reads) {
+      if (R.Bounded)
+        continue;
+      bool ByHelper = false;
+      for (const auto &[Callee, Arg] : R.ViaCalls)
+        ByHelper |= SetsDeadline(Callee, Arg);
+      if (ByHelper)
+        continue;
+      std::vector<Note> Why;
+      // A descriptor received as a parameter is the caller's: report only
+      // when a visible caller passes a socket that has no deadline.
+      if (R.Mode == "posix" &&
+          (R.Param >= 0 ? !FromSocket(Usr, R.Param, 0, Why) : !R.KnownSocket))
+        continue;
+      std::string Name = displayName(R.Api);
+      std::string Fd = R.Fd.empty() ? "" : " on '" + R.Fd + "'";
+      std::string Msg =
+          R.Mode == "async"
+              ? "'" + Name + "'" + Fd +
+                    " has no deadline: a silent peer leaves it pending "
+                    "forever; " + readAdvice(R.Family, R.Mode)
+              : "'" + Name + "'" + Fd +
+                    " has no deadline: a silent peer blocks this thread "
+                    "forever; " + readAdvice(R.Family, R.Mode);
+      Finding Fd0 = makeFinding(Rule, R.At, Msg, F.Name);
+      for (auto &N : Why) {
+        Fd0.Notes.push_back(N);
+        Fd0.Flow.push_back(N);
+      }
+      if (R.Family == "posix")
+        Fd0.Notes.push_back(
+            {R.At, "for example: struct timeval tv{30, 0}; setsockopt(" +
+                       (R.Fd.empty() ? std::string("fd") : R.Fd) +
+                       ", SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);"});
+      for (FixFact Fx : R.Fixes) {
+        size_t P = Fx.Text.find("$timeout");
+        if (P != std::string::npos)
+          Fx.Text.replace(P, 8, Opts.ReadTimeout);
+        Fd0.Fixes.push_back(Fx);
+      }
+      Out.push_back(std::move(Fd0));
+    }
+}
+
 } // namespace
 
 std::vector<Finding> analyze(const Program &P, const RuleSet &Rules,
@@ -798,8 +922,12 @@ std::vector<Finding> analyze(const Program &P, const RuleSet &Rules,
     blockingOnEventLoop(G, Rules, Opts, Out);
   if (Enabled.count(rules::LockOrderInversion))
     lockOrderInversion(G, Out);
+  if (Enabled.count(rules::ReadWithoutDeadline))
+    readWithoutDeadline(G, Opts, Out);
   if (Enabled.count(rules::ForeignCallWithoutHandoff))
     foreignCallWithoutHandoff(G, Rules, Opts, Out);
+  if (Enabled.count(rules::ChannelSelfDeadlock))
+    channelSelfDeadlock(P, Out);
   std::sort(Out.begin(), Out.end());
   Out.erase(std::unique(Out.begin(), Out.end(),
                         [](const Finding &A, const Finding &B) {

@@ -66,6 +66,8 @@ struct AnalysisOptions {
   std::shared_ptr<std::regex> ForeignHeaders;
   /// Every unclassified C-linkage call counts, system headers included.
   bool StrictForeign = false;
+  /// The deadline the read-without-deadline fix-it sets on a stream.
+  std::string ReadTimeout = "std::chrono::seconds(30)";
 };
 
 /// Facts of one or many TUs, merged by USR.

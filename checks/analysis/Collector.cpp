@@ -1,5 +1,6 @@
 //===- Collector.cpp - facts from the AST ---------------------------------===//
 #include "Collector.h"
+#include "Channels.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ASTLambda.h"
@@ -20,6 +21,7 @@
 #include "llvm/Support/Path.h"
 
 #include <optional>
+#include <set>
 
 using namespace clang;
 
@@ -182,6 +184,8 @@ public:
   llvm::DenseMap<FileID, std::string> FileNames;
   /// Fields and globals made non-blocking anywhere in the TU.
   llvm::DenseSet<const ValueDecl *> NonBlockingFds;
+  /// Member and global descriptors a socket source assigns anywhere here.
+  std::set<std::string> SocketMembers;
 
   const std::string &cachedQualName(const NamedDecl *D) {
     auto It = QualNames.find(D);
@@ -316,6 +320,12 @@ private:
       GuardMutexes;
   llvm::DenseSet<const VarDecl *> NonBlockingVars;
   bool Recording = false;
+  /// Deadline facts that hold on every path to here (read-without-deadline):
+  /// descriptor keys, "*posix"/"*async" for readiness waits and timers, and
+  /// "key@usr#arg" for calls that passed the descriptor on.
+  std::set<std::string> *Bounded = nullptr;
+  /// Descriptors created by a socket source in this function.
+  std::set<std::string> SocketKeys;
   /// The call being transferred, so a try-lock can be tied to the branch
   /// that tests its result.
   const Expr *CurrentCall = nullptr;
@@ -373,6 +383,34 @@ private:
                   llvm::ArrayRef<const Expr *> Args = {});
   void scanNonBlockingFds(const Stmt *Body);
   void onPointerCall(const HeldSet &S, const CallExpr *CE);
+  std::string fdKey(const Expr *E);
+  bool knownSocket(const std::string &Key) {
+    return SocketKeys.count(Key) || TU.SocketMembers.count(Key);
+  }
+  bool holds(const SocketCall &SC, llvm::ArrayRef<const Expr *> Args) {
+    for (const auto &C : SC.When)
+      if (!conditionHolds(C, Args))
+        return false;
+    for (const auto &C : SC.Unless)
+      if (conditionHolds(C, Args))
+        return false;
+    return true;
+  }
+  void noteDeadlines(const Expr *Call, const FunctionDecl *Callee,
+                     const std::string &Q, llvm::ArrayRef<const Expr *> Args,
+                     const Expr *Object);
+  bool racedWithTimer(const Expr *Call);
+  /// Calls on every path to here that passed descriptor \p K on.
+  std::vector<std::pair<std::string, int>> viaCalls(const std::string &K) {
+    std::vector<std::pair<std::string, int>> Out;
+    for (const std::string &T : *Bounded)
+      if (T.compare(0, K.size() + 1, K + "@") == 0) {
+        size_t Hash = T.rfind('#');
+        Out.push_back({T.substr(K.size() + 1, Hash - K.size() - 1),
+                       std::stoi(T.substr(Hash + 1))});
+      }
+    return Out;
+  }
   /// The single mutex of a plain guard declaration (no tag, one exclusive,
   /// non-relockable guard), or null.
   const Expr *plainGuardMutex(const Stmt *St);
@@ -646,9 +684,21 @@ void FunctionCollector::recordCall(const HeldSet &S,
   C.At = TU.loc(At);
   C.Held = heldLocks(S);
   C.ThisCall = Object && isa<CXXThisExpr>(strip(Object));
-  for (size_t I = 0; I < Args.size(); ++I)
+  for (size_t I = 0; I < Args.size(); ++I) {
     if (auto M = mutexOf(Args[I]))
       C.ArgLocks.push_back({static_cast<int>(I), M->Id, M->Instance});
+    std::string K = fdKey(Args[I]);
+    bool IsParam = K.compare(0, 6, "param:") == 0;
+    if (!K.empty() && (knownSocket(K) || IsParam)) {
+      FdArg A{static_cast<int>(I), K, knownSocket(K),
+              Bounded && (Bounded->count(K) || Bounded->count("*posix")),
+              IsParam ? std::stoi(K.substr(6)) : -1,
+              {}};
+      if (Bounded)
+        A.ViaCalls = viaCalls(K);
+      C.FdArgs.push_back(std::move(A));
+    }
+  }
   fn().Calls.push_back(std::move(C));
 }
 
@@ -713,6 +763,7 @@ void FunctionCollector::onCall(HeldSet &S, const Expr *Call,
   const std::string &Q = TU.cachedQualName(Callee);
   SourceRange At = Call->getSourceRange();
   CurrentCall = Call;
+  noteDeadlines(Call, Callee, Q, Args, Object);
 
   // Lock operations on a guard or a mutex object.
   if (Object && isa<CXXMethodDecl>(Callee)) {
@@ -961,6 +1012,145 @@ FunctionCollector::buildFix(const BlockingFix &Fix, const Expr *Call,
   return CF;
 }
 
+/// A stable name for a descriptor or stream within the function: the
+/// variable, parameter or member, looking through the accessors that hand
+/// out the underlying socket.
+std::string FunctionCollector::fdKey(const Expr *E) {
+  E = strip(E);
+  if (!E)
+    return "";
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
+    if (const auto *M = MC->getMethodDecl()) {
+      llvm::StringRef N = M->getName();
+      if (N == "native_handle" || N == "socket" || N == "next_layer" ||
+          N == "lowest_layer")
+        return fdKey(MC->getImplicitObjectArgument());
+    }
+  if (const auto *CE = dyn_cast<CallExpr>(E))
+    if (const FunctionDecl *F = CE->getDirectCallee())
+      if (F->getName() == "get_lowest_layer" && CE->getNumArgs() == 1)
+        return fdKey(CE->getArg(0));
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+    const auto *V = dyn_cast<VarDecl>(DRE->getDecl());
+    if (!V)
+      return "";
+    if (const auto *P = dyn_cast<ParmVarDecl>(V))
+      return "param:" + std::to_string(P->getFunctionScopeIndex());
+    if (V->hasGlobalStorage() && !V->isStaticLocal())
+      return "global:" + qualName(V);
+    return "local:" + V->getNameAsString();
+  }
+  if (const auto *ME = dyn_cast<MemberExpr>(E))
+    return "member:" + qualName(ME->getMemberDecl());
+  return "";
+}
+
+bool FunctionCollector::racedWithTimer(const Expr *Call) {
+  // co_await (sock.async_read_some(...) || timer.async_wait(...))
+  const Stmt *Cur = Call;
+  for (unsigned Depth = 0; Cur && Depth < 12; ++Depth) {
+    const Stmt *Parent = Parents ? Parents->getParent(Cur) : nullptr;
+    if (const auto *Op = dyn_cast_or_null<CXXOperatorCallExpr>(Parent);
+        Op && Op->getOperator() == OO_PipePipe) {
+      class FindTimer : public RecursiveASTVisitor<FindTimer> {
+      public:
+        FindTimer(FunctionCollector &FC) : FC(FC) {}
+        bool VisitCallExpr(CallExpr *CE) {
+          if (const FunctionDecl *F = CE->getDirectCallee())
+            Found |= FC.Rules.timerArm(FC.TU.cachedQualName(F)) != nullptr;
+          return true;
+        }
+        FunctionCollector &FC;
+        bool Found = false;
+      } Finder(*this);
+      for (const Expr *A : Op->arguments())
+        if (A != Cur)
+          Finder.TraverseStmt(const_cast<Expr *>(A));
+      return Finder.Found;
+    }
+    if (isa_and_nonnull<CompoundStmt>(Parent))
+      return false;
+    Cur = Parent;
+  }
+  return false;
+}
+
+void FunctionCollector::noteDeadlines(const Expr *Call,
+                                      const FunctionDecl *Callee,
+                                      const std::string &Q,
+                                      llvm::ArrayRef<const Expr *> Args,
+                                      const Expr *Object) {
+  if (!Bounded)
+    return;
+  auto Target = [&](const SocketCall &SC) -> const Expr * {
+    if (SC.Object)
+      return Object;
+    return SC.FdArg >= 0 && SC.FdArg < static_cast<int>(Args.size())
+               ? Args[SC.FdArg]
+               : nullptr;
+  };
+  for (const SocketCall *SC : Rules.deadlineSetters(Q))
+    if (holds(*SC, Args))
+      if (std::string K = fdKey(Target(*SC)); !K.empty())
+        Bounded->insert(SC->Mode == "async" ? K + "#async" : K);
+  if (const SocketCall *SC = Rules.readinessWait(Q); SC && holds(*SC, Args))
+    Bounded->insert("*posix");
+  if (const SocketCall *SC = Rules.timerArm(Q); SC && holds(*SC, Args))
+    Bounded->insert("*async");
+
+  const SocketCall *SR = Rules.socketRead(Q);
+  if (SR && Recording) {
+    const Expr *FdExpr = Target(*SR);
+    std::string K = fdKey(FdExpr);
+    ReadFact R;
+    R.Api = Q;
+    R.Mode = SR->Mode;
+    R.Family = SR->Family;
+    R.Key = K;
+    R.Fd = FdExpr ? text(FdExpr->getSourceRange()) : "";
+    R.KnownSocket = SR->SocketOnly || (!K.empty() && knownSocket(K));
+    if (K.compare(0, 6, "param:") == 0)
+      R.Param = std::stoi(K.substr(6));
+    bool Async = SR->Mode == "async";
+    R.Bounded = !holds(*SR, Args) || (!K.empty() && Bounded->count(K)) ||
+                (!Async && Bounded->count("*posix")) ||
+                (Async && (Bounded->count(K + "#async") ||
+                           Bounded->count("*async") || racedWithTimer(Call))) ||
+                (FdExpr && nonBlockingFd(FdExpr));
+    // A synchronous library read ignores everything but the socket's own
+    // receive timeout.
+    if (SR->Mode == "sync")
+      R.Bounded = !K.empty() && Bounded->count(K);
+    if (!K.empty())
+      R.ViaCalls = viaCalls(K);
+    R.At = TU.loc(Call->getSourceRange());
+    if (SR->Family == "beast" && Async && !R.Bounded && FdExpr &&
+        !Call->getBeginLoc().isMacroID()) {
+      // Insert the expiry before the statement that starts the read.
+      const Stmt *Cur = Call;
+      while (Parents && Parents->getParent(Cur) &&
+             !isa<CompoundStmt>(Parents->getParent(Cur)))
+        Cur = Parents->getParent(Cur);
+      if (Parents && Parents->getParent(Cur) && !Cur->getBeginLoc().isMacroID()) {
+        SourceLoc L = TU.loc(Cur->getBeginLoc());
+        std::string Indent(L.Col - 1, ' ');
+        std::string Stream = text(FdExpr->getSourceRange());
+        R.Fixes.push_back({L.File, L.Offset, 0,
+                           Stream + ".expires_after($timeout);\n" + Indent,
+                           "set a deadline on '" + Stream + "' first"});
+      }
+    }
+    fn().Reads.push_back(std::move(R));
+  }
+
+  // Passing the descriptor on: a callee may set its deadline.
+  if (!TU.inSystem(Callee->getLocation()))
+    for (size_t I = 0; I < Args.size(); ++I)
+      if (std::string K = fdKey(Args[I]); !K.empty())
+        Bounded->insert(K + "@" + TU.declare(Callee).Usr + "#" +
+                        std::to_string(I));
+}
+
 /// A call through a pointer a foreign-pointer source (dlsym) produced:
 /// 'auto f = (fn_t)dlsym(h, "name"); f();'.
 void FunctionCollector::onPointerCall(const HeldSet &S, const CallExpr *CE) {
@@ -1077,12 +1267,27 @@ void FunctionCollector::scanNonBlockingFds(const Stmt *Body) {
     bool VisitVarDecl(VarDecl *VD) {
       if (VD->getInit() && createsNonBlocking(VD->getInit()))
         FC.NonBlockingVars.insert(VD);
+      if (VD->getInit() && createsSocket(VD->getInit()))
+        FC.SocketKeys.insert("local:" + VD->getNameAsString());
       return true;
     }
     bool VisitBinaryOperator(BinaryOperator *BO) {
       if (BO->getOpcode() == BO_Assign && createsNonBlocking(BO->getRHS()))
         mark(BO->getLHS());
+      if (BO->getOpcode() == BO_Assign && createsSocket(BO->getRHS())) {
+        std::string K = FC.fdKey(BO->getLHS());
+        if (K.compare(0, 6, "local:") == 0 || K.compare(0, 6, "param:") == 0)
+          FC.SocketKeys.insert(K);
+        else if (!K.empty())
+          FC.TU.SocketMembers.insert(K);
+      }
       return true;
+    }
+    bool createsSocket(const Expr *E) {
+      const auto *CE = dyn_cast<CallExpr>(strip(E));
+      const FunctionDecl *Callee = CE ? CE->getDirectCallee() : nullptr;
+      return Callee &&
+             FC.Rules.socketSource(FC.TU.cachedQualName(Callee)) != nullptr;
     }
     const FdSetter *setter(const CallExpr *CE) {
       const FunctionDecl *Callee = CE->getDirectCallee();
@@ -1197,48 +1402,60 @@ void FunctionCollector::run(const Stmt *Body) {
 
   // Must-hold dataflow: a lock counts as held only if it is held on every
   // path, so a lock released on one branch is not held after the join.
-  std::vector<std::optional<HeldSet>> In(G->getNumBlockIDs());
-  In[G->getEntry().getBlockID()] = HeldSet();
+  // Two must-analyses in one pass: the locks held, and the deadlines that
+  // bound socket reads. A fact counts only if it holds on every path.
+  using State = std::pair<HeldSet, std::set<std::string>>;
+  std::vector<std::optional<State>> In(G->getNumBlockIDs());
+  In[G->getEntry().getBlockID()] = State();
   // PostOrderCFGView skips the null successors of pruned edges
   // ('for (;;)', constant conditions), which a plain graph walk follows.
   PostOrderCFGView RPO(G.get());
-  auto Meet = [](std::optional<HeldSet> &Into, const HeldSet &From) {
+  auto Meet = [](std::optional<State> &Into, const State &From) {
     if (!Into) {
       Into = From;
       return true;
     }
     HeldSet Kept;
-    for (const Held &H : *Into)
-      if (std::find(From.begin(), From.end(), H) != From.end())
+    for (const Held &H : Into->first)
+      if (std::find(From.first.begin(), From.first.end(), H) !=
+          From.first.end())
         Kept.push_back(H);
-    bool Changed = Kept.size() != Into->size();
-    *Into = std::move(Kept);
+    std::set<std::string> Both;
+    std::set_intersection(Into->second.begin(), Into->second.end(),
+                          From.second.begin(), From.second.end(),
+                          std::inserter(Both, Both.begin()));
+    bool Changed = Kept.size() != Into->first.size() ||
+                   Both.size() != Into->second.size();
+    Into->first = std::move(Kept);
+    Into->second = std::move(Both);
     return Changed;
   };
-  auto RunBlock = [&](const CFGBlock *B, HeldSet S) {
+  auto RunBlock = [&](const CFGBlock *B, State St) {
+    Bounded = &St.second;
     for (const CFGElement &E : *B) {
       CurrentCall = nullptr;
       if (auto CS = E.getAs<CFGStmt>())
-        transfer(S, CS->getStmt());
+        transfer(St.first, CS->getStmt());
       else if (auto D = E.getAs<CFGAutomaticObjDtor>())
-        release(S, "", D->getVarDecl());
+        release(St.first, "", D->getVarDecl());
     }
-    return S;
+    Bounded = nullptr;
+    return St;
   };
   for (bool Changed = true; Changed;) {
     Changed = false;
     for (const CFGBlock *B : RPO) {
       if (!In[B->getBlockID()])
         continue;
-      HeldSet Out = RunBlock(B, *In[B->getBlockID()]);
+      State Out = RunBlock(B, *In[B->getBlockID()]);
       std::pair<HeldSet, HeldSet> Extra;
       if (B->succ_size() == 2)
         Extra = successLocks(B->getTerminatorCondition());
       unsigned Idx = 0;
       for (const CFGBlock *Succ : B->succs()) {
-        HeldSet SuccState = Out;
+        State SuccState = Out;
         const HeldSet &Add = Idx++ == 0 ? Extra.first : Extra.second;
-        SuccState.insert(SuccState.end(), Add.begin(), Add.end());
+        SuccState.first.insert(SuccState.first.end(), Add.begin(), Add.end());
         if (Succ)
           Changed |= Meet(In[Succ->getBlockID()], SuccState);
       }
@@ -1248,6 +1465,23 @@ void FunctionCollector::run(const Stmt *Body) {
   for (const CFGBlock *B : RPO)
     if (In[B->getBlockID()])
       RunBlock(B, *In[B->getBlockID()]);
+  // Deadlines this function leaves on its parameters, for callers.
+  if (const auto &Exit = In[G->getExit().getBlockID()]) {
+    for (const std::string &T : Exit->second) {
+      if (T.compare(0, 6, "param:") != 0)
+        continue;
+      size_t At = T.find('@');
+      size_t End = std::min(At, T.find('#'));
+      int P = std::stoi(T.substr(6, End - 6));
+      if (At == std::string::npos) {
+        fn().DeadlineParams.push_back(P);
+      } else {
+        size_t Hash = T.rfind('#');
+        fn().DeadlineParamCalls.push_back(
+            {P, {T.substr(At + 1, Hash - At - 1), std::stoi(T.substr(Hash + 1))}});
+      }
+    }
+  }
 }
 
 void TuCollector::collectFunction(const FunctionDecl *FD) {
@@ -1294,6 +1528,9 @@ void TuCollector::collectFunction(const FunctionDecl *FD) {
       Facts.Functions[Idx].EntryReason = "the function annotated as loop code";
     }
   FunctionCollector(*this, FD, Idx).run(Body);
+  collectChannels(Ctx, Rules, FD, Body,
+                  {[this](SourceRange R) { return loc(R); }, qualName, typeName},
+                  Facts.Functions[Idx]);
 }
 
 } // namespace

@@ -83,6 +83,73 @@ static FixFact fixFrom(const json &J) {
   return F;
 }
 
+void to_json(json &J, const ChannelFacts &F) {
+  J = {{"channels", json::array()}, {"ops", json::array()},
+       {"escapes", json::array()}};
+  for (const auto &C : F.Channels) {
+    json Fix = json::array();
+    for (const auto &X : C.GrowFix)
+      Fix.push_back(fixJson(X));
+    J["channels"].push_back({{"key", C.Key}, {"name", C.Name},
+                             {"type", C.Type},
+                             {"task", C.Task}, {"holds", C.Holds},
+                             {"at", locJson(C.At)}, {"grow_fix", Fix},
+                             {"grow_pow2", C.GrowPowerOfTwo},
+                             {"grow_one_less", C.GrowHoldsOneLess}});
+  }
+  for (const auto &O : F.Ops)
+    J["ops"].push_back({{"key", O.Key}, {"op", O.Op}, {"method", O.Method},
+                        {"blocking", O.Blocking}, {"in_loop", O.InLoop},
+                        {"order", O.Order}, {"at", locJson(O.At)},
+                        {"sends_before", O.SendsBefore},
+                        {"receives_before", O.ReceivesBefore},
+                        {"any_send_before", O.AnySendBefore},
+                        {"closed_before", O.ClosedBefore},
+                        {"opaque_before", O.OpaqueBefore},
+                        {"spawned_before", O.SpawnedBefore}});
+  for (const auto &E : F.Escapes)
+    J["escapes"].push_back({{"key", E.Key}, {"target", E.Target},
+                            {"order", E.Order}, {"at", locJson(E.At)}});
+}
+
+void from_json(const json &J, ChannelFacts &F) {
+  for (const auto &X : J.at("channels")) {
+    ChannelFact C;
+    C.Key = X.at("key").get<std::string>();
+    C.Name = X.at("name").get<std::string>();
+    C.Type = X.at("type").get<std::string>();
+    C.Task = X.at("task").get<std::string>();
+    C.Holds = X.at("holds").get<long long>();
+    C.At = locFrom(X.at("at"));
+    for (const auto &E : X.at("grow_fix"))
+      C.GrowFix.push_back(fixFrom(E));
+    C.GrowPowerOfTwo = X.at("grow_pow2").get<bool>();
+    C.GrowHoldsOneLess = X.at("grow_one_less").get<bool>();
+    F.Channels.push_back(std::move(C));
+  }
+  for (const auto &X : J.at("ops")) {
+    ChannelOpFact O;
+    O.Key = X.at("key").get<std::string>();
+    O.Op = X.at("op").get<std::string>();
+    O.Method = X.at("method").get<std::string>();
+    O.Blocking = X.at("blocking").get<bool>();
+    O.InLoop = X.at("in_loop").get<bool>();
+    O.Order = X.at("order").get<unsigned>();
+    O.At = locFrom(X.at("at"));
+    O.SendsBefore = X.at("sends_before").get<unsigned>();
+    O.ReceivesBefore = X.at("receives_before").get<unsigned>();
+    O.AnySendBefore = X.at("any_send_before").get<bool>();
+    O.ClosedBefore = X.at("closed_before").get<bool>();
+    O.OpaqueBefore = X.at("opaque_before").get<bool>();
+    O.SpawnedBefore = X.at("spawned_before").get<std::vector<std::string>>();
+    F.Ops.push_back(std::move(O));
+  }
+  for (const auto &X : J.at("escapes"))
+    F.Escapes.push_back({X.at("key").get<std::string>(),
+                         X.at("target").get<std::string>(),
+                         X.at("order").get<unsigned>(), locFrom(X.at("at"))});
+}
+
 void to_json(json &J, const TuFacts &F) {
   json Fns = json::array();
   for (const auto &Fn : F.Functions) {
@@ -102,12 +169,21 @@ void to_json(json &J, const TuFacts &F) {
       json Args = json::array();
       for (const auto &A : C.ArgLocks)
         Args.push_back(json::array({A.Index, A.Id, A.Instance}));
+      json Fds = json::array();
+      for (const auto &A : C.FdArgs) {
+        json Via = json::array();
+        for (const auto &[U, I] : A.ViaCalls)
+          Via.push_back(json::array({U, I}));
+        Fds.push_back(json::array(
+            {A.Index, A.Key, A.KnownSocket, A.Bounded, A.Param, Via}));
+      }
       Calls.push_back({{"callee", C.Callee},
                        {"name", C.CalleeName},
                        {"at", locJson(C.At)},
                        {"held", locksJson(C.Held)},
                        {"this_call", C.ThisCall},
-                       {"arg_locks", Args}});
+                       {"arg_locks", Args},
+                       {"fd_args", Fds}});
     }
     json Blocks = json::array();
     for (const auto &B : Fn.Blocking) {
@@ -157,6 +233,34 @@ void to_json(json &J, const TuFacts &F) {
     JF["suspends"] = Susp;
     JF["acquires"] = Acq;
     JF["spawns"] = Sp;
+    if (!Fn.Channels.empty())
+      JF["channels"] = Fn.Channels;
+    json Reads = json::array();
+    for (const auto &R : Fn.Reads) {
+      json Via = json::array();
+      for (const auto &[U, I] : R.ViaCalls)
+        Via.push_back(json::array({U, I}));
+      json Fix = json::array();
+      for (const auto &F : R.Fixes)
+        Fix.push_back(fixJson(F));
+      Reads.push_back({{"api", R.Api},
+                       {"mode", R.Mode},
+                       {"family", R.Family},
+                       {"fd", R.Fd},
+                       {"key", R.Key},
+                       {"known_socket", R.KnownSocket},
+                       {"param", R.Param},
+                       {"bounded", R.Bounded},
+                       {"via", Via},
+                       {"at", locJson(R.At)},
+                       {"fixes", Fix}});
+    }
+    JF["reads"] = Reads;
+    json DPC = json::array();
+    for (const auto &[P, C] : Fn.DeadlineParamCalls)
+      DPC.push_back(json::array({P, C.first, C.second}));
+    JF["deadline_params"] = Fn.DeadlineParams;
+    JF["deadline_param_calls"] = DPC;
     Fns.push_back(JF);
   }
   J = {{"blockwatch_facts", TuFacts::Version},
@@ -200,6 +304,14 @@ void from_json(const json &J, TuFacts &F) {
         for (const auto &A : C.at("arg_locks"))
           CF.ArgLocks.push_back({A.at(0).get<int>(), A.at(1).get<std::string>(),
                                  A.at(2).get<std::string>()});
+        for (const auto &A : C.at("fd_args")) {
+          FdArg FA{A.at(0).get<int>(), A.at(1).get<std::string>(),
+                   A.at(2).get<bool>(), A.at(3).get<bool>(), A.at(4).get<int>(),
+                   {}};
+          for (const auto &V : A.at(5))
+            FA.ViaCalls.push_back({V.at(0).get<std::string>(), V.at(1).get<int>()});
+          CF.FdArgs.push_back(std::move(FA));
+        }
         Fn.Calls.push_back(std::move(CF));
       }
       for (const auto &B : JF.at("blocking")) {
@@ -241,6 +353,30 @@ void from_json(const json &J, TuFacts &F) {
                              S.at("target_name").get<std::string>(),
                              S.at("context").get<std::string>(),
                              S.at("via").get<std::string>(), locFrom(S.at("at"))});
+      if (JF.contains("channels"))
+        JF.at("channels").get_to(Fn.Channels);
+      for (const auto &R : JF.at("reads")) {
+        ReadFact RF;
+        RF.Api = R.at("api").get<std::string>();
+        RF.Mode = R.at("mode").get<std::string>();
+        RF.Family = R.at("family").get<std::string>();
+        RF.Fd = R.at("fd").get<std::string>();
+        RF.Key = R.at("key").get<std::string>();
+        RF.KnownSocket = R.at("known_socket").get<bool>();
+        RF.Param = R.at("param").get<int>();
+        RF.Bounded = R.at("bounded").get<bool>();
+        for (const auto &V : R.at("via"))
+          RF.ViaCalls.push_back({V.at(0).get<std::string>(), V.at(1).get<int>()});
+        RF.At = locFrom(R.at("at"));
+        for (const auto &X : R.at("fixes"))
+          RF.Fixes.push_back(fixFrom(X));
+        Fn.Reads.push_back(std::move(RF));
+      }
+      Fn.DeadlineParams = JF.at("deadline_params").get<std::vector<int>>();
+      for (const auto &D : JF.at("deadline_param_calls"))
+        Fn.DeadlineParamCalls.push_back(
+            {D.at(0).get<int>(),
+             {D.at(1).get<std::string>(), D.at(2).get<int>()}});
       F.Functions.push_back(std::move(Fn));
     }
   } catch (const json::exception &E) {

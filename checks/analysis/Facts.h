@@ -57,6 +57,36 @@ struct ArgLock {
   std::string Instance;
 };
 
+/// A descriptor or stream passed as argument \p Index of a call.
+struct FdArg {
+  int Index = 0;
+  std::string Key;      ///< "param:0", "local:fd", "member:Conn::fd_"
+  bool KnownSocket = false;
+  bool Bounded = false; ///< A deadline holds on every path to the call.
+  int Param = -1;       ///< The caller's own parameter, if it is one.
+  /// Earlier calls on every path that passed the descriptor on.
+  std::vector<std::pair<std::string, int>> ViaCalls;
+};
+
+/// A socket read or accept, and what (if anything) bounds its wait.
+struct ReadFact {
+  std::string Api;
+  std::string Mode;   ///< posix, sync, async
+  std::string Family; ///< posix, asio, beast
+  std::string Fd;     ///< The descriptor or stream as written.
+  std::string Key;
+  bool KnownSocket = false; ///< Created by a socket source in this TU.
+  int Param = -1;           ///< The descriptor is this function's parameter.
+  bool Bounded = false;
+  /// Calls on every path before the read that pass the descriptor on (a
+  /// helper that sets the timeout counts): callee USR and argument.
+  std::vector<std::pair<std::string, int>> ViaCalls;
+  SourceLoc At;
+  /// Insert a stream expiry before the read (Beast); "$timeout" is the
+  /// duration from the options.
+  std::vector<FixFact> Fixes;
+};
+
 struct CallFact {
   std::string Callee;     ///< USR
   std::string CalleeName; ///< Qualified name for messages.
@@ -64,6 +94,7 @@ struct CallFact {
   std::vector<HeldLock> Held;
   bool ThisCall = false; ///< A member call on this object.
   std::vector<ArgLock> ArgLocks;
+  std::vector<FdArg> FdArgs;
 };
 
 struct BlockingFact {
@@ -112,6 +143,65 @@ struct SpawnFact {
   SourceLoc At;
 };
 
+/// A channel a function declares as a local (channel-self-deadlock).
+struct ChannelFact {
+  /// Identity, shared with the lambdas that capture it: its function, name
+  /// and declaration ("run::ch@/src/a.cpp:12:3"). Operations on other
+  /// channels use the lock naming: "Class::member", "fn::param", "::global".
+  std::string Key;
+  std::string Name;  ///< For messages: "ch".
+  std::string Type;  ///< The pack's type name.
+  std::string Task;  ///< Who waits on it: fiber, coroutine, thread.
+  long long Holds = -1; ///< Items it holds before a send waits; -1: unknown.
+  SourceLoc At;
+  /// Edits giving the channel a capacity, "$N" standing for it, and how N
+  /// must be chosen: a power of two, holding one less than N.
+  std::vector<FixFact> GrowFix;
+  bool GrowPowerOfTwo = false;
+  bool GrowHoldsOneLess = false;
+};
+
+/// One operation on a channel and what may or must have happened to the
+/// channel on the paths from the function's entry to it.
+struct ChannelOpFact {
+  std::string Key;
+  std::string Op;     ///< send, receive, try_send, ..., close
+  std::string Method; ///< As written: "push".
+  bool Blocking = false; ///< Waits for a peer (asio: when co_awaited).
+  bool InLoop = false;
+  unsigned Order = 0; ///< Position in the function (reverse post-order).
+  SourceLoc At;
+  unsigned SendsBefore = 0;    ///< Blocking sends on every path.
+  unsigned ReceivesBefore = 0; ///< Most receives on any path.
+  bool AnySendBefore = false;  ///< Any send or close on some path.
+  bool ClosedBefore = false;
+  /// The channel reached code not visible here on some path: passed to a
+  /// call, its address taken, captured by a lambda that is not started.
+  bool OpaqueBefore = false;
+  /// Fibers, coroutines and threads started with the channel on some path
+  /// (target USRs).
+  std::vector<std::string> SpawnedBefore;
+};
+
+/// The channel leaves the function: started with a callable (Target is its
+/// USR when it captures the channel), or handed to code not visible here
+/// (Target empty).
+struct ChannelEscapeFact {
+  std::string Key;
+  std::string Target;
+  unsigned Order = 0;
+  SourceLoc At;
+};
+
+struct ChannelFacts {
+  std::vector<ChannelFact> Channels;
+  std::vector<ChannelOpFact> Ops;
+  std::vector<ChannelEscapeFact> Escapes;
+  bool empty() const { return Channels.empty() && Ops.empty() && Escapes.empty(); }
+};
+void to_json(nlohmann::json &J, const ChannelFacts &F);
+void from_json(const nlohmann::json &J, ChannelFacts &F);
+
 struct FunctionFact {
   std::string Usr;
   std::string Name;
@@ -131,10 +221,16 @@ struct FunctionFact {
   std::vector<SuspendFact> Suspends;
   std::vector<AcquireFact> Acquires;
   std::vector<SpawnFact> Spawns;
+  std::vector<ReadFact> Reads;
+  /// Parameters that carry a deadline on every path out of the function,
+  /// directly or through the calls listed (callee USR, argument).
+  std::vector<int> DeadlineParams;
+  std::vector<std::pair<int, std::pair<std::string, int>>> DeadlineParamCalls;
+  ChannelFacts Channels;
 };
 
 struct TuFacts {
-  static constexpr int Version = 2;
+  static constexpr int Version = 3;
   std::string MainFile;
   std::string RulesDigest;
   std::vector<FunctionFact> Functions;

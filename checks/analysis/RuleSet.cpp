@@ -326,7 +326,8 @@ RuleSet::Table<T>::findAll(const std::string &Name) const {
       P = &Item;
     else if constexpr (std::is_same_v<T, BlockingApi> ||
                        std::is_same_v<T, LockFunction> ||
-                       std::is_same_v<T, FdSetter>)
+                       std::is_same_v<T, FdSetter> ||
+                       std::is_same_v<T, SocketCall>)
       P = &Item.Name;
     else if constexpr (std::is_same_v<T, SpawnApi>)
       P = &Item.Call;
@@ -362,7 +363,9 @@ bool RuleSet::loadText(const std::string &File, const std::string &Text,
                       "nonblocking", "foreign", "mutexes", "guards",
                       "lock_tags", "lock_functions", "entries", "handoffs",
                       "task_types", "entry_parameters", "invokers", "binders",
-                      "nonblocking_fds", "foreign_pointers"},
+                      "nonblocking_fds", "foreign_pointers", "socket_sources",
+                      "socket_reads", "deadline_setters", "readiness_waits",
+                      "timer_arms", "channels"},
                      {"pack", "provenance"}))
     return false;
   std::string PackName, Provenance;
@@ -687,6 +690,60 @@ bool RuleSet::loadText(const std::string &File, const std::string &Text,
       FdSetters.add(F, F.Name);
   });
 
+  // Socket reads and what bounds them (read-without-deadline).
+  auto ReadSocketCalls = [&](const std::string &Section, Table<SocketCall> &T,
+                             const std::set<std::string> &Modes) {
+    ForEach(Section, [&](const nlohmann::json &O, const std::string &P) {
+      std::set<std::string> Allowed = {"name", "name_regex", "fd", "mode",
+                                       "family", "when", "unless"};
+      if (Section == "socket_reads")
+        Allowed.insert("socket_only");
+      if (!R.checkObject(O, P, Section + " entry", Allowed, {}))
+        return;
+      SocketCall SC;
+      bool Ok = R.getPattern(O, P, "name", SC.Name);
+      if (O.contains("fd")) {
+        const auto &Fd = O["fd"];
+        if (Fd.is_string() && (Fd.get<std::string>() == "result" ||
+                               Fd.get<std::string>() == "object")) {
+          SC.FdArg = -1;
+          SC.Object = Fd.get<std::string>() == "object";
+        } else if (Fd.is_number_integer() && Fd.get<long long>() >= 0) {
+          SC.FdArg = static_cast<int>(Fd.get<long long>());
+        } else {
+          R.error(P + "/fd",
+                  "'fd' must be an argument index, \"result\" or \"object\"",
+                  false);
+          Ok = false;
+        }
+      }
+      Ok &= R.getString(O, P, "mode", SC.Mode);
+      if (!Modes.empty() && !Modes.count(SC.Mode)) {
+        std::string List;
+        for (const auto &M : Modes)
+          List += (List.empty() ? "" : ", ") + M;
+        R.error(P + (O.contains("mode") ? "/mode" : ""),
+                "'mode' must be one of: " + List, false);
+        Ok = false;
+      }
+      SC.Family = "posix";
+      Ok &= R.getString(O, P, "family", SC.Family);
+      Ok &= R.getBool(O, P, "socket_only", SC.SocketOnly);
+      Ok &= R.getConditions(O, P, "when", SC.When);
+      Ok &= R.getConditions(O, P, "unless", SC.Unless);
+      // Setters may share an API with different conditions (set_option).
+      if (Ok && (Section == "deadline_setters" ||
+                 CheckDuplicate(Section, SC.Name, P,
+                                SC.Name.Regex ? "name_regex" : "name")))
+        T.add(SC, SC.Name);
+    });
+  };
+  ReadSocketCalls("socket_sources", SocketSources, {""});
+  ReadSocketCalls("socket_reads", SocketReads, {"posix", "sync", "async"});
+  ReadSocketCalls("deadline_setters", DeadlineSetters, {"all", "async"});
+  ReadSocketCalls("readiness_waits", ReadinessWaits, {""});
+  ReadSocketCalls("timer_arms", TimerArms, {""});
+
   auto ReadTyped = [&](const std::string &Section, Table<TypedContext> &T) {
     ForEach(Section, [&](const nlohmann::json &O, const std::string &P) {
       if (!R.checkObject(O, P, Section + " entry",
@@ -702,6 +759,77 @@ bool RuleSet::loadText(const std::string &File, const std::string &Text,
   };
   ReadTyped("task_types", TaskTypes);
   ReadTyped("entry_parameters", EntryParams);
+
+  ForEach("channels", [&](const nlohmann::json &O, const std::string &P) {
+    static const std::set<std::string> ChannelOps = {
+        "send",       "receive",       "try_send", "try_receive",
+        "timed_send", "timed_receive", "close"};
+    if (!R.checkObject(O, P, "channel entry",
+                       {"type", "type_regex", "capacity_arg", "capacity",
+                        "holds", "power_of_two", "blocks_when", "task",
+                        "grow_into", "ops"},
+                       {"ops"}))
+      return;
+    ChannelType C;
+    bool Ok = R.getPattern(O, P, "type", C.Type);
+    long long Arg = -1;
+    Ok &= R.getInt(O, P, "capacity_arg", Arg);
+    C.CapacityArg = static_cast<int>(Arg);
+    Ok &= R.getInt(O, P, "capacity", C.Capacity);
+    if (C.Capacity < 0) {
+      R.error(P + "/capacity", "'capacity' must not be negative", false);
+      Ok = false;
+    }
+    std::string Holds = "capacity", When = "call";
+    Ok &= R.getString(O, P, "holds", Holds);
+    if (Holds != "capacity" && Holds != "capacity-1") {
+      R.error(P + "/holds", "'holds' must be 'capacity' or 'capacity-1'",
+              false);
+      Ok = false;
+    }
+    C.HoldsOneLess = Holds == "capacity-1";
+    Ok &= R.getBool(O, P, "power_of_two", C.PowerOfTwo);
+    Ok &= R.getString(O, P, "blocks_when", When);
+    if (When != "call" && When != "co_await") {
+      R.error(P + "/blocks_when", "'blocks_when' must be 'call' or 'co_await'",
+              false);
+      Ok = false;
+    }
+    C.Awaited = When == "co_await";
+    Ok &= R.getString(O, P, "task", C.Task);
+    Ok &= R.getString(O, P, "grow_into", C.GrowInto);
+    if (!C.GrowInto.empty() && !validQualifiedName(C.GrowInto)) {
+      R.error(P + "/grow_into",
+              "malformed qualified name '" + C.GrowInto +
+                  "' (expected '::ns::name', starting with '::')",
+              false);
+      Ok = false;
+    }
+    const auto &Ops = O["ops"];
+    if (!Ops.is_object() || Ops.empty()) {
+      R.error(P + "/ops", "'ops' must map method names to channel operations",
+              false);
+      Ok = false;
+    } else {
+      for (auto It = Ops.begin(); It != Ops.end(); ++It) {
+        if (It.value().is_string() &&
+            ChannelOps.count(It.value().get<std::string>())) {
+          C.Ops[It.key()] = It.value().get<std::string>();
+          continue;
+        }
+        R.error(P + "/ops/" + jsonPointerEscape(It.key()),
+                "channel operation of method '" + It.key() +
+                    "' must be one of: send, receive, try_send, try_receive, "
+                    "timed_send, timed_receive, close",
+                false);
+        Ok = false;
+      }
+    }
+    C.From = R.origin(P);
+    if (Ok && CheckDuplicate("channels", C.Type, P,
+                             C.Type.Regex ? "type_regex" : "type"))
+      Channels.add(C, C.Type);
+  });
 
   if (Errors.size() != ErrorsBefore)
     return false;
@@ -802,6 +930,25 @@ const TypedContext *RuleSet::entryParameter(const std::string &T) const {
 }
 const FdSetter *RuleSet::fdSetter(const std::string &Q) const {
   return FdSetters.find(Q);
+}
+const ChannelType *RuleSet::channel(const std::string &T) const {
+  return Channels.find(T);
+}
+const SocketCall *RuleSet::socketSource(const std::string &Q) const {
+  return SocketSources.find(Q);
+}
+const SocketCall *RuleSet::socketRead(const std::string &Q) const {
+  return SocketReads.find(Q);
+}
+std::vector<const SocketCall *>
+RuleSet::deadlineSetters(const std::string &Q) const {
+  return DeadlineSetters.findAll(Q);
+}
+const SocketCall *RuleSet::readinessWait(const std::string &Q) const {
+  return ReadinessWaits.find(Q);
+}
+const SocketCall *RuleSet::timerArm(const std::string &Q) const {
+  return TimerArms.find(Q);
 }
 bool RuleSet::isInvoker(const std::string &Q) const {
   return Invokers.find(Q) != nullptr;

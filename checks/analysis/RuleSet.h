@@ -120,6 +120,45 @@ struct FdSetter {
   std::vector<ArgCondition> When;
 };
 
+/// Where a socket descriptor or stream comes from, is read, or gets a
+/// deadline. FdArg -1 is the call's result (sources) or its object
+/// (reads and setters: 'sock.async_read_some', 'stream.expires_after').
+struct SocketCall {
+  NamePattern Name;
+  int FdArg = 0;
+  bool Object = false;
+  /// Reads: "posix" (only on known sockets), "sync" (a blocking library
+  /// read), "async". Setters: the reads they bound: "all" or "async".
+  std::string Mode;
+  std::string Family; ///< posix, asio, beast: picks the advice.
+  /// Reads: the call works on sockets only (recv), so its descriptor is a
+  /// socket wherever it came from.
+  bool SocketOnly = false;
+  std::vector<ArgCondition> When;
+  std::vector<ArgCondition> Unless;
+};
+
+/// A channel type and what its methods do (channel-self-deadlock).
+struct ChannelType {
+  NamePattern Type;
+  /// Items the channel holds before a send waits: constructor argument
+  /// CapacityArg (-1: none), or Capacity when there is none or it is
+  /// defaulted; one less when HoldsOneLess (Boost.Fiber's ring buffer).
+  int CapacityArg = -1;
+  long long Capacity = 0;
+  bool HoldsOneLess = false;
+  bool PowerOfTwo = false; ///< The capacity argument must be a power of two.
+  bool Awaited = false;    ///< Sends and receives wait only when co_awaited.
+  std::string Task = "thread"; ///< Who waits, for messages: fiber, coroutine.
+  /// A channel type with a capacity argument to suggest instead (its last
+  /// name component replaces the template name in the declaration).
+  std::string GrowInto;
+  /// Method name -> send, receive, try_send, try_receive, timed_send,
+  /// timed_receive or close.
+  std::map<std::string, std::string> Ops;
+  Origin From;
+};
+
 struct TypedContext {
   NamePattern Type;
   std::string Context;
@@ -163,6 +202,12 @@ public:
   const TypedContext *taskType(const std::string &TypeName) const;
   const TypedContext *entryParameter(const std::string &TypeName) const;
   const FdSetter *fdSetter(const std::string &QualName) const;
+  const ChannelType *channel(const std::string &TypeName) const;
+  const SocketCall *socketSource(const std::string &QualName) const;
+  const SocketCall *socketRead(const std::string &QualName) const;
+  std::vector<const SocketCall *> deadlineSetters(const std::string &Q) const;
+  const SocketCall *readinessWait(const std::string &QualName) const;
+  const SocketCall *timerArm(const std::string &QualName) const;
   bool isInvoker(const std::string &QualName) const;
   bool isBinder(const std::string &QualName) const;
   const ContextInfo &context(const std::string &Name) const;
@@ -189,6 +234,9 @@ private:
   Table<LockFunction> LockFunctions;
   Table<SpawnApi> Spawns;
   Table<FdSetter> FdSetters;
+  Table<ChannelType> Channels;
+  Table<SocketCall> SocketSources, SocketReads, DeadlineSetters,
+      ReadinessWaits, TimerArms;
   Table<TypedContext> TaskTypes, EntryParams;
   std::map<std::string, ContextInfo> Contexts;
   std::vector<std::string> PackNames;
