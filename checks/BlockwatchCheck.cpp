@@ -5,6 +5,10 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include <nlohmann/json.hpp>
+
 #include <map>
 #include <mutex>
 
@@ -43,15 +47,51 @@ struct TuState {
   bw::TuFacts Facts;
 };
 thread_local TuState State;
+
+/// Summaries are read once per file version and shared across threads.
+std::shared_ptr<const bw::TuFacts> summariesFor(const std::string &Path,
+                                                std::string &Error) {
+  static std::mutex Mu;
+  static std::map<std::string,
+                  std::pair<llvm::sys::TimePoint<>,
+                            std::shared_ptr<const bw::TuFacts>>>
+      Cache;
+  llvm::sys::fs::file_status St;
+  if (llvm::sys::fs::status(Path, St)) {
+    Error = Path + ": cannot read summaries";
+    return nullptr;
+  }
+  std::lock_guard<std::mutex> Lock(Mu);
+  auto It = Cache.find(Path);
+  if (It != Cache.end() &&
+      It->second.first == St.getLastModificationTime())
+    return It->second.second;
+  auto Buf = llvm::MemoryBuffer::getFile(Path);
+  if (!Buf) {
+    Error = Path + ": cannot read summaries";
+    return nullptr;
+  }
+  auto Facts = std::make_shared<bw::TuFacts>();
+  try {
+    from_json(nlohmann::json::parse((*Buf)->getBuffer().str()), *Facts);
+  } catch (const std::exception &E) {
+    Error = Path + ": " + E.what();
+    return nullptr;
+  }
+  Cache[Path] = {St.getLastModificationTime(), Facts};
+  return Facts;
+}
 } // namespace
 
 BlockwatchCheck::BlockwatchCheck(StringRef Name, ClangTidyContext *Context,
                                  const char *Rule)
     : ClangTidyCheck(Name, Context), Rule(Rule),
-      RuleFiles(Options.getLocalOrGlobal("RuleFiles", "").str()) {}
+      RuleFiles(Options.getLocalOrGlobal("RuleFiles", "").str()),
+      SummaryFile(Options.getLocalOrGlobal("SummaryFile", "").str()) {}
 
 void BlockwatchCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, "RuleFiles", RuleFiles);
+  Options.store(Opts, "SummaryFile", SummaryFile);
 }
 
 void BlockwatchCheck::registerMatchers(MatchFinder *Finder) {
@@ -75,6 +115,18 @@ void BlockwatchCheck::check(const MatchFinder::MatchResult &Result) {
   }
   bw::Program P;
   P.add(State.Facts);
+  if (!SummaryFile.empty()) {
+    std::string Error;
+    auto Summaries = summariesFor(SummaryFile, Error);
+    if (!Summaries)
+      configurationDiag("blockwatch summaries: %0") << Error;
+    else if (Summaries->RulesDigest != Rules->digest())
+      configurationDiag("blockwatch summaries: %0 was written with other rule "
+                        "packs; export it again")
+          << SummaryFile;
+    else
+      P.add(*Summaries); // The TU's own, fresher facts were added first.
+  }
   auto Findings = bw::analyze(P, *Rules, AnalysisOpts, {Rule});
 
   SourceManager &SM = Ctx.getSourceManager();

@@ -34,6 +34,9 @@ private:
   /// Extra rule packs, comma-separated; a global option so that every
   /// blockwatch check sees the same packs.
   const std::string RuleFiles;
+  /// Merged facts of the whole program from `blockwatch
+  /// --export-summaries`, so the editor sees helpers in other files.
+  const std::string SummaryFile;
 };
 
 } // namespace clang::tidy::blockwatch

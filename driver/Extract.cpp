@@ -132,6 +132,13 @@ std::string tuKey(const CompilationDatabase &Db, const std::string &File,
 TuOutcome extractTu(const CompilationDatabase &Db, const std::string &File,
                     const RuleSet &Rules, const std::string &ResourceDir) {
   TuOutcome Out;
+  // LLVM aborts when it cannot enter the command's directory; say so first.
+  for (const CompileCommand &C : Db.getCompileCommands(File))
+    if (!C.Directory.empty() && !llvm::sys::fs::is_directory(C.Directory)) {
+      Out.Errors = "the compile command's directory '" + C.Directory +
+                   "' does not exist\n";
+      return Out;
+    }
   std::string Diags;
   llvm::raw_string_ostream DS(Diags);
   auto DiagOpts = llvm::makeIntrusiveRefCnt<DiagnosticOptions>();

@@ -21,6 +21,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
+#include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <cerrno>
@@ -106,6 +107,11 @@ cl::opt<bool> IncludeSuppressed(
     "include-suppressed",
     cl::desc("Keep findings silenced by NOLINT (as SARIF suppressions)"),
     cl::cat(Category));
+cl::opt<std::string> ExportSummaries(
+    "export-summaries",
+    cl::desc("Write the merged per-function facts for the clang-tidy "
+             "plugin and blockwatch-clangd (check option SummaryFile)"),
+    cl::value_desc("file"), cl::cat(Category));
 cl::opt<bool> Verbose("verbose",
                       cl::desc("Say which TUs were parsed and which came "
                                "from the cache"),
@@ -427,6 +433,19 @@ int run(int Argc, const char **Argv) {
     }
     if (!EmitFacts.empty())
       return Crashed ? 3 : R.Failures.empty() ? 0 : 2;
+  }
+
+  if (!ExportSummaries.empty()) {
+    TuFacts All;
+    All.MainFile = "";
+    All.RulesDigest = Rules->digest();
+    for (const auto &[Usr, F] : P.functions())
+      All.Functions.push_back(F);
+    nlohmann::json J;
+    to_json(J, All);
+    std::string Err = writeFileAtomically(ExportSummaries, J.dump());
+    if (!Err.empty())
+      return fail(Err);
   }
 
   std::vector<Finding> Findings = analyze(
