@@ -27,7 +27,15 @@ and prints a table with each row's ratio to the floor (wall and CPU), so the
 result holds on a noisy, shared machine. bw-touch is compared with the floor
 cost of the touched TU alone (its own -fsyntax-only parse).
 
-If BUILD_DIR's sources are in a git checkout, its commit is recorded.
+If BUILD_DIR's sources are in a git checkout, its commit is recorded
+(--source-root names the checkout). A real project:
+
+    git clone https://github.com/google/leveldb /tmp/leveldb && git -C /tmp/leveldb checkout 1.23
+    python3 bench/run.py /tmp/leveldb/build --checkout /tmp/leveldb --label "leveldb 1.23" \
+        --cmake-arg=-DLEVELDB_BUILD_TESTS=OFF --cmake-arg=-DLEVELDB_BUILD_BENCHMARKS=OFF
+
+configures it (compile database only) when BUILD has no compile_commands.json.
+Keep checkouts and corpora outside this repository (e.g. under /tmp).
 """
 import argparse
 import json
@@ -135,9 +143,23 @@ def main():
     ap.add_argument("--blockwatch", default=BW)
     ap.add_argument("--plugin", default=PLUGIN, help="BlockwatchTidyModule.so for tidy-bw")
     ap.add_argument("--json", default=None, help="also write the results as JSON")
+    ap.add_argument("--checkout", default=None,
+                    help="a local checkout of a CMake project: configure it into BUILD first "
+                         "(compile database only, nothing is built) and record its commit")
+    ap.add_argument("--cmake-arg", action="append", default=[],
+                    help="extra argument for that configure (repeatable), e.g. "
+                         "-DLEVELDB_BUILD_TESTS=OFF")
     a = ap.parse_args()
 
     build = os.path.abspath(a.build)
+    if a.checkout:
+        a.source_root = a.source_root or a.checkout
+        if not os.path.exists(os.path.join(build, "compile_commands.json")):
+            subprocess.run(["cmake", "-S", a.checkout, "-B", build, "-G", "Ninja",
+                            "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON",
+                            "-DCMAKE_CXX_COMPILER=clang++-19", "-DCMAKE_C_COMPILER=clang-19",
+                            "-DCMAKE_BUILD_TYPE=Release"] + a.cmake_arg,
+                           check=True, stdout=subprocess.DEVNULL)
     with open(os.path.join(build, "compile_commands.json")) as f:
         db = json.load(f)
     files = []
