@@ -18,7 +18,7 @@ Two flavours, chosen deterministically per TU:
 
 * real (the first --real TUs): real libstdc++ and the system's Boost.Asio /
   Boost.Fiber headers (<boost/asio.hpp>, <boost/fiber/all.hpp>), std::string,
-  std::unordered_map, std::shared_ptr. Each costs a real parse (~1 s).
+  std::unordered_map, std::shared_ptr. Each costs a real parse (~1.5-2 s).
 * mock (the rest): the same code shapes against blockwatch's own mock headers
   (test/Inputs/Headers, with -nostdlibinc -isystem), which parse in
   milliseconds. They measure per-TU fixed costs (process start, rule-pack
