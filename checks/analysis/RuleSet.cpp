@@ -319,23 +319,33 @@ RuleSet::Table<T>::findAll(const std::string &Name) const {
   if (It != Exact.end())
     for (size_t I : It->second)
       Out.push_back(&Items[I]);
-  for (size_t I : Regexes) {
-    const T &Item = Items[I];
-    const NamePattern *P = nullptr;
-    if constexpr (std::is_same_v<T, NamePattern>)
-      P = &Item;
-    else if constexpr (std::is_same_v<T, BlockingApi> ||
-                       std::is_same_v<T, LockFunction> ||
-                       std::is_same_v<T, FdSetter> ||
-                       std::is_same_v<T, SocketCall>)
-      P = &Item.Name;
-    else if constexpr (std::is_same_v<T, SpawnApi>)
-      P = &Item.Call;
-    else
-      P = &Item.Type;
-    if (P->matches(Name))
-      Out.push_back(&Item);
+  if (Regexes.empty())
+    return Out;
+  std::lock_guard<std::mutex> Lock(RegexMu);
+  auto Hit = RegexHits.find(Name);
+  if (Hit == RegexHits.end()) {
+    std::vector<size_t> Matches;
+    for (size_t I : Regexes) {
+      const T &Item = Items[I];
+      const NamePattern *P = nullptr;
+      if constexpr (std::is_same_v<T, NamePattern>)
+        P = &Item;
+      else if constexpr (std::is_same_v<T, BlockingApi> ||
+                         std::is_same_v<T, LockFunction> ||
+                         std::is_same_v<T, FdSetter> ||
+                         std::is_same_v<T, SocketCall>)
+        P = &Item.Name;
+      else if constexpr (std::is_same_v<T, SpawnApi>)
+        P = &Item.Call;
+      else
+        P = &Item.Type;
+      if (P->matches(Name))
+        Matches.push_back(I);
+    }
+    Hit = RegexHits.emplace(Name, std::move(Matches)).first;
   }
+  for (size_t I : Hit->second)
+    Out.push_back(&Items[I]);
   return Out;
 }
 

@@ -12,6 +12,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <regex>
 #include <string>
 #include <unordered_map>
@@ -221,6 +222,10 @@ private:
     std::unordered_map<std::string, std::vector<size_t>> Exact;
     std::vector<size_t> Regexes;
     std::vector<T> Items;
+    /// Regex results per name: a TU asks about the same callees again and
+    /// again, and std::regex is slow. Shared by the driver's threads.
+    mutable std::unordered_map<std::string, std::vector<size_t>> RegexHits;
+    mutable std::mutex RegexMu;
     void add(T Item, const NamePattern &P);
     std::vector<const T *> findAll(const std::string &Name) const;
     const T *find(const std::string &Name) const;
