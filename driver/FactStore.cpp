@@ -14,6 +14,10 @@ namespace blockwatch {
 
 using nlohmann::json;
 
+// Paths and source text need not be UTF-8; JSON must be. Invalid bytes
+// become U+FFFD rather than aborting the run.
+static constexpr auto Lossy = json::error_handler_t::replace;
+
 std::string writeFileAtomically(const std::string &Path,
                                 const std::string &Text) {
   llvm::SmallString<256> Tmp;
@@ -86,7 +90,7 @@ void FactCache::store(const std::string &Key, const TuOutcome &O) const {
   to_json(Facts, O.Facts);
   llvm::sys::fs::create_directories(Dir);
   writeFileAtomically(Dir + "/" + Key + ".json",
-                      json{{"deps", Deps}, {"facts", Facts}}.dump());
+                      json{{"deps", Deps}, {"facts", Facts}}.dump(-1, ' ', false, Lossy));
 }
 
 std::string emitFacts(const std::string &Dir, const std::string &Source,
@@ -104,7 +108,7 @@ std::string emitFacts(const std::string &Dir, const std::string &Source,
   to_json(J, Facts);
   return writeFileAtomically(Dir + "/" + llvm::sys::path::filename(Source).str() +
                                  "-" + Hex + ".facts.json",
-                             J.dump());
+                             J.dump(-1, ' ', false, Lossy));
 }
 
 bool readFactsDir(const std::string &Dir, const std::string &RulesDigest,

@@ -399,8 +399,8 @@ int run(int Argc, const char **Argv) {
       llvm::errs() << E << "\n";
     if (!Ok)
       return 2;
-    for (const auto &T : All)
-      P.add(T);
+    for (auto &T : All)
+      P.add(std::move(T));
   } else {
     std::vector<TuOutcome> Outcomes = extractAll(*Db, Sources, *Rules);
     for (size_t I = 0; I < Sources.size(); ++I) {
@@ -411,7 +411,7 @@ int run(int Argc, const char **Argv) {
           if (!Err.empty())
             return fail(Err);
         }
-        P.add(O.Facts);
+        P.add(std::move(O.Facts));
         for (const auto &D : O.Deps)
           Stamps[D.Path] = D;
         continue;
@@ -443,7 +443,9 @@ int run(int Argc, const char **Argv) {
       All.Functions.push_back(F);
     nlohmann::json J;
     to_json(J, All);
-    std::string Err = writeFileAtomically(ExportSummaries, J.dump());
+    std::string Err = writeFileAtomically(
+        ExportSummaries,
+        J.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     if (!Err.empty())
       return fail(Err);
   }
@@ -518,7 +520,10 @@ int run(int Argc, const char **Argv) {
     writeText(OS, R, RO);
   OS.flush();
   if (!OS)
-    return fail("writing the report failed");
+    return fail(Output.empty() ? std::string("cannot write the report: ") +
+                                     std::strerror(errno)
+                               : "cannot write '" + Output +
+                                     "': " + std::strerror(errno));
   if (Crashed)
     return 3;
   if (!R.Failures.empty())

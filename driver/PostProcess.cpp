@@ -184,8 +184,13 @@ bool readBaseline(const std::string &Path, std::multiset<std::string> &Out,
     Error = Path + ": error: cannot read baseline";
     return false;
   }
+  return readBaselineText(Path, *Text, Out, Error);
+}
+
+bool readBaselineText(const std::string &Path, const std::string &Text,
+                      std::multiset<std::string> &Out, std::string &Error) {
   try {
-    auto J = nlohmann::json::parse(*Text);
+    auto J = nlohmann::json::parse(Text);
     if (!J.is_object() || J.value("version", "") != "2.1.0" ||
         !J.contains("runs") || !J["runs"].is_array()) {
       Error = Path + ": error: baseline is not a SARIF 2.1.0 log";

@@ -25,6 +25,9 @@ void markSuppressed(std::vector<Finding> &Findings);
 /// Reads the fingerprints of a SARIF log; false with \p Error on bad input.
 bool readBaseline(const std::string &Path, std::multiset<std::string> &Out,
                   std::string &Error);
+/// The same for a log already read; \p Path only names it in \p Error.
+bool readBaselineText(const std::string &Path, const std::string &Text,
+                      std::multiset<std::string> &Out, std::string &Error);
 
 /// clang-apply-replacements YAML of the findings' fix-its.
 std::string fixesYaml(const std::vector<Finding> &Findings);

@@ -77,6 +77,10 @@ const std::vector<RuleInfo> &allRules() {
 
 namespace {
 
+// Paths and source text need not be UTF-8; JSON must be. Invalid bytes
+// become U+FFFD rather than aborting the run.
+constexpr auto Lossy = nlohmann::json::error_handler_t::replace;
+
 /// File contents, read once, split into lines.
 class SourceCache {
 public:
@@ -244,7 +248,7 @@ void writeJson(std::ostream &OS, const RunResult &R, const ReportOptions &O) {
                       {"version", BLOCKWATCH_VERSION},
                       {"findings", Findings},
                       {"errors", Errors}};
-  OS << Doc.dump(2) << "\n";
+  OS << Doc.dump(2, ' ', false, Lossy) << "\n";
 }
 
 void writeSarif(std::ostream &OS, const RunResult &R, const ReportOptions &O) {
@@ -409,7 +413,7 @@ void writeSarif(std::ostream &OS, const RunResult &R, const ReportOptions &O) {
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
       {"version", "2.1.0"},
       {"runs", ordered_json::array({Run})}};
-  OS << Doc.dump(2) << "\n";
+  OS << Doc.dump(2, ' ', false, Lossy) << "\n";
 }
 
 } // namespace blockwatch

@@ -29,6 +29,16 @@ void Program::add(const TuFacts &TU) {
   }
 }
 
+void Program::add(TuFacts &&TU) {
+  for (auto &F : TU.Functions) {
+    auto It = Fns.find(F.Usr);
+    if (It == Fns.end())
+      Fns.emplace(F.Usr, std::move(F));
+    else if (!It->second.HasBody && F.HasBody)
+      It->second = std::move(F);
+  }
+}
+
 namespace {
 
 std::string where(const SourceLoc &L) {
@@ -495,24 +505,40 @@ public:
           Acquires[Usr].emplace(key(A.Lock.Id, A.Lock.Param),
                                 Acq{A.At, A.Lock.Shared, -1, A.Lock.Instance,
                                     A.Lock.Param});
-    for (bool Changed = true; Changed;) {
-      Changed = false;
-      for (const auto &[Usr, F] : G.P.functions())
-        for (size_t I = 0; I < F.Calls.size(); ++I) {
-          const CallFact &C = F.Calls[I];
-          auto It = Acquires.find(C.Callee);
-          if (It == Acquires.end() || C.Callee == Usr)
+    // Worklist: when a function's set grows, only its callers can change,
+    // and each of them only by what the callee gained.
+    std::deque<std::string> Work;
+    std::set<std::string> Queued;
+    for (const auto &[Usr, A] : Acquires) {
+      Work.push_back(Usr);
+      Queued.insert(Usr);
+    }
+    while (!Work.empty()) {
+      std::string Callee = Work.front();
+      Work.pop_front();
+      Queued.erase(Callee);
+      auto Callers = G.Callers.find(Callee);
+      auto Mine = Acquires.find(Callee);
+      if (Callers == G.Callers.end() || Mine == Acquires.end())
+        continue;
+      for (const auto &[Caller, CallIdx] : Callers->second) {
+        if (Caller->Usr == Callee)
+          continue;
+        const CallFact &C = Caller->Calls[CallIdx];
+        auto &Into = Acquires[Caller->Usr];
+        bool Grew = false;
+        for (const auto &[K, A] : Mine->second) {
+          auto Mapped = mapToCaller(C, K, A);
+          if (!Mapped)
             continue;
-          auto Copy = It->second;
-          for (const auto &[K, A] : Copy) {
-            auto Mapped = mapToCaller(C, K, A);
-            if (!Mapped)
-              continue;
-            Acq N{C.At, A.Shared, static_cast<int>(I), Mapped->second, -1};
-            if (Acquires[Usr].emplace(Mapped->first, N).second)
-              Changed = true;
-          }
+          Grew |= Into.emplace(Mapped->first,
+                               Acq{C.At, A.Shared, static_cast<int>(CallIdx),
+                                   Mapped->second, -1})
+                      .second;
         }
+        if (Grew && Queued.insert(Caller->Usr).second)
+          Work.push_back(Caller->Usr);
+      }
     }
   }
 

@@ -74,6 +74,7 @@ struct AnalysisOptions {
 class Program {
 public:
   void add(const TuFacts &TU);
+  void add(TuFacts &&TU);
   const std::map<std::string, FunctionFact> &functions() const { return Fns; }
 
 private:

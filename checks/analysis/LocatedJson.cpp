@@ -1,6 +1,8 @@
 //===- LocatedJson.cpp ----------------------------------------------------===//
 #include "LocatedJson.h"
 
+#include <algorithm>
+
 namespace blockwatch {
 
 std::string jsonPointerEscape(const std::string &Key) {
@@ -279,6 +281,7 @@ private:
 
 bool LocatedJson::parse(const std::string &Text, std::string &Error) {
   Source = Text;
+  LineStarts.clear();
   ValueOffsets.clear();
   KeyOffsets.clear();
   JsonParser P(*this, Source);
@@ -294,15 +297,19 @@ bool LocatedJson::parse(const std::string &Text, std::string &Error) {
 }
 
 TextPos LocatedJson::posOf(size_t Offset) const {
-  TextPos P;
-  for (size_t K = 0; K < Offset && K < Source.size(); ++K) {
-    if (Source[K] == '\n') {
-      ++P.Line;
-      P.Col = 1;
-    } else {
-      ++P.Col;
-    }
+  // Every entry's origin asks for a position: index the lines once.
+  if (LineStarts.empty()) {
+    LineStarts.push_back(0);
+    for (size_t K = 0; K < Source.size(); ++K)
+      if (Source[K] == '\n')
+        LineStarts.push_back(K + 1);
   }
+  Offset = std::min(Offset, Source.size());
+  auto It = std::upper_bound(LineStarts.begin(), LineStarts.end(), Offset);
+  size_t Line = It - LineStarts.begin();
+  TextPos P;
+  P.Line = static_cast<unsigned>(Line);
+  P.Col = static_cast<unsigned>(Offset - LineStarts[Line - 1] + 1);
   return P;
 }
 

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace blockwatch {
 
@@ -38,6 +39,7 @@ private:
   std::map<std::string, size_t> ValueOffsets;
   std::map<std::string, size_t> KeyOffsets;
   std::string Source;
+  mutable std::vector<size_t> LineStarts;
   TextPos posOf(size_t Offset) const;
   friend class JsonParser;
 };
