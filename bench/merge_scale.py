@@ -5,7 +5,7 @@
     python3 bench/merge_scale.py [--sizes 10000,100000,1000000] [--work /tmp/bw-merge]
                                  [--per-tu 150] [--keep] [--blockwatch PATH]
 
-Facts are written in the format of checks/analysis/Facts.cpp (version 2,
+Facts are written in the format of checks/analysis/Facts.cpp (version 3,
 "blockwatch_facts"), one document per synthetic TU (--per-tu functions each),
 with the rule digest of the blockwatch under test (read from a facts document
 it emits for a tiny TU), so --merge accepts them.
@@ -104,7 +104,8 @@ def gen(dirpath, n_funcs, per_tu, digest, seed=1):
             fn = {"usr": usr(g), "name": name(g), "at": loc(file, line, 6, 8),
                   "body": has_body, "extern_c": False, "system": False,
                   "foreign_api": False, "calls": [], "blocking": [], "suspends": [],
-                  "acquires": [], "spawns": []}
+                  "acquires": [], "spawns": [], "reads": [], "deadline_params": [],
+                  "deadline_param_calls": []}
             stats["functions"] += 1
             if not has_body:
                 fns.append(fn)
@@ -148,7 +149,7 @@ def gen(dirpath, n_funcs, per_tu, digest, seed=1):
                     k = rng.randrange(2000)
                     cu, cn = "c:@N@lib@F@ext_%d#" % k, "::lib::ext_%d" % k
                 fn["calls"].append({"callee": cu, "name": cn, "at": loc(file, line + 3 + c, 5),
-                                    "held": under, "this_call": False, "arg_locks": []})
+                                    "held": under, "this_call": False, "arg_locks": [], "fd_args": []})
             if rng.random() < 0.12:
                 api, kind, alt, rel = rng.choice(BLOCKING)
                 under = held if (held and rng.random() < 0.33) else []
@@ -171,7 +172,7 @@ def gen(dirpath, n_funcs, per_tu, digest, seed=1):
             for k in ("calls", "acquires", "blocking", "spawns"):
                 stats[k] += len(fn[k])
             fns.append(fn)
-        doc = {"blockwatch_facts": 2, "main_file": file, "rules": digest, "functions": fns}
+        doc = {"blockwatch_facts": 3, "main_file": file, "rules": digest, "functions": fns}
         text = json.dumps(doc, separators=(",", ":"))
         total_bytes += len(text)
         with open(os.path.join(dirpath, "m%d.cpp-%016x.facts.json" % (t, t)), "w") as f:

@@ -271,8 +271,17 @@ std::vector<Entry> entries(const Graph &G, const RuleSet &Rules,
                            const AnalysisOptions &Opts) {
   std::vector<Entry> Out;
   std::set<std::string> Seen;
+  // A stackful coroutine spawned onto a thread pool is not loop code, even
+  // though its yield_context parameter says "coroutine".
+  std::set<std::string> HandedOff;
+  for (const auto &[Usr, F] : G.P.functions())
+    for (const auto &S : F.Spawns)
+      if (S.Context.empty())
+        HandedOff.insert(S.Target);
   for (const auto &[Usr, F] : G.P.functions()) {
-    if (!F.EntryContext.empty() &&
+    bool OnPool =
+        F.EntryReason == "the stackful coroutine" && HandedOff.count(Usr);
+    if (!F.EntryContext.empty() && !OnPool &&
         (F.EntryContext != "coroutine" || Opts.UnknownCoroutinesOnLoop) &&
         Seen.insert(Usr + "\n" + F.EntryContext).second)
       Out.push_back({Usr, F.EntryContext, F.At,
@@ -890,9 +899,24 @@ void readWithoutDeadline(const Graph &G, const AnalysisOptions &Opts,
     return false;
   };
 
+  std::set<std::string> Members;
+  for (const auto &[Usr, F] : G.P.functions())
+    Members.insert(F.DeadlineMembers.begin(), F.DeadlineMembers.end());
+  auto MemberBounded = [&](const ReadFact &R) {
+    if (R.Key.compare(0, 7, "member:") != 0)
+      return false;
+    bool Async = R.Mode == "async";
+    if (Members.count(R.Key) || (Async && Members.count(R.Key + "#async")))
+      return true;
+    std::string Class = R.Key.substr(7, R.Key.rfind("::") - 7);
+    return Async && Members.count("class:" + Class + "#async");
+  };
+
   for (const auto &[Usr, F] : G.P.functions())
     for (const ReadFact &R : F.Reads) {
-      if (R.Bounded)
+      // A stream named by an expression we cannot follow may have its
+      // deadline anywhere: say nothing.
+      if (R.Bounded || R.Key.empty() || MemberBounded(R))
         continue;
       bool ByHelper = false;
       for (const auto &[Callee, Arg] : R.ViaCalls)

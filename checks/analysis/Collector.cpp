@@ -873,6 +873,9 @@ void FunctionCollector::onCall(HeldSet &S, const Expr *Call,
     for (const auto &C : B->Unless)
       Blocks &= !conditionHolds(C, Args);
     // A read on a descriptor made non-blocking returns at once.
+    if (Blocks && B->FdArg == BlockingApi::ObjectFd && Object &&
+        nonBlockingFd(Object))
+      Blocks = false;
     if (Blocks && B->FdArg >= 0 && B->FdArg < static_cast<int>(Args.size()) &&
         nonBlockingFd(Args[B->FdArg]))
       Blocks = false;
@@ -1091,12 +1094,26 @@ void FunctionCollector::noteDeadlines(const Expr *Call,
   };
   for (const SocketCall *SC : Rules.deadlineSetters(Q))
     if (holds(*SC, Args))
-      if (std::string K = fdKey(Target(*SC)); !K.empty())
+      if (std::string K = fdKey(Target(*SC)); !K.empty()) {
         Bounded->insert(SC->Mode == "async" ? K + "#async" : K);
+        // A stream's options outlive the function that sets them (set in
+        // run(), read in do_read()): remembered per member.
+        if (Recording && SC->Persistent && K.compare(0, 7, "member:") == 0)
+          fn().DeadlineMembers.push_back(SC->Mode == "async" ? K + "#async"
+                                                             : K);
+      }
   if (const SocketCall *SC = Rules.readinessWait(Q); SC && holds(*SC, Args))
     Bounded->insert("*posix");
-  if (const SocketCall *SC = Rules.timerArm(Q); SC && holds(*SC, Args))
+  if (const SocketCall *SC = Rules.timerArm(Q); SC && holds(*SC, Args)) {
     Bounded->insert("*async");
+    // A member timer is a watchdog for its object's reads, wherever the
+    // class arms it (check_deadline() after read()).
+    if (Recording)
+      if (const auto *ME = dyn_cast_or_null<MemberExpr>(strip(Object)))
+        if (const auto *RD = dyn_cast<RecordDecl>(
+                ME->getMemberDecl()->getDeclContext()))
+          fn().DeadlineMembers.push_back("class:" + qualName(RD) + "#async");
+  }
 
   const SocketCall *SR = Rules.socketRead(Q);
   if (SR && Recording) {
@@ -1120,7 +1137,8 @@ void FunctionCollector::noteDeadlines(const Expr *Call,
     // A synchronous library read ignores everything but the socket's own
     // receive timeout.
     if (SR->Mode == "sync")
-      R.Bounded = !K.empty() && Bounded->count(K);
+      R.Bounded = (!K.empty() && Bounded->count(K)) ||
+                  (FdExpr && nonBlockingFd(FdExpr));
     if (!K.empty())
       R.ViaCalls = viaCalls(K);
     R.At = TU.loc(Call->getSourceRange());
@@ -1259,8 +1277,12 @@ void FunctionCollector::scanNonBlockingFds(const Stmt *Body) {
   public:
     Scan(FunctionCollector &FC) : FC(FC) {}
     bool VisitCallExpr(CallExpr *CE) {
-      if (const FdSetter *FS = setter(CE); FS && FS->FdArg >= 0 &&
-                                         FS->FdArg < int(CE->getNumArgs()))
+      const FdSetter *FS = setter(CE);
+      if (FS && FS->Object)
+        if (const auto *MC = dyn_cast<CXXMemberCallExpr>(CE))
+          mark(MC->getImplicitObjectArgument());
+      if (FS && !FS->Object && FS->FdArg >= 0 &&
+          FS->FdArg < int(CE->getNumArgs()))
         mark(CE->getArg(FS->FdArg));
       return true;
     }
@@ -1310,12 +1332,9 @@ void FunctionCollector::scanNonBlockingFds(const Stmt *Body) {
     void mark(const Expr *E) {
       E = strip(E);
       if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
-        if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl())) {
-          if (VD->hasLocalStorage())
-            FC.NonBlockingVars.insert(VD);
-          else
-            FC.TU.NonBlockingFds.insert(VD);
-        }
+        // By declaration, so the lambdas that capture it see it too.
+        if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+          FC.TU.NonBlockingFds.insert(VD);
       } else if (const auto *ME = dyn_cast<MemberExpr>(E)) {
         FC.TU.NonBlockingFds.insert(ME->getMemberDecl());
       }

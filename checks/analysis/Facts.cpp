@@ -261,6 +261,7 @@ void to_json(json &J, const TuFacts &F) {
       DPC.push_back(json::array({P, C.first, C.second}));
     JF["deadline_params"] = Fn.DeadlineParams;
     JF["deadline_param_calls"] = DPC;
+    JF["deadline_members"] = Fn.DeadlineMembers;
     Fns.push_back(JF);
   }
   J = {{"blockwatch_facts", TuFacts::Version},
@@ -373,6 +374,8 @@ void from_json(const json &J, TuFacts &F) {
         Fn.Reads.push_back(std::move(RF));
       }
       Fn.DeadlineParams = JF.at("deadline_params").get<std::vector<int>>();
+      Fn.DeadlineMembers =
+          JF.value("deadline_members", std::vector<std::string>());
       for (const auto &D : JF.at("deadline_param_calls"))
         Fn.DeadlineParamCalls.push_back(
             {D.at(0).get<int>(),

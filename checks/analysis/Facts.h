@@ -226,6 +226,9 @@ struct FunctionFact {
   /// directly or through the calls listed (callee USR, argument).
   std::vector<int> DeadlineParams;
   std::vector<std::pair<int, std::pair<std::string, int>>> DeadlineParamCalls;
+  /// Members given a deadline here ("member:...", "#async" for stream
+  /// expiries) and classes whose member timer is armed ("class:...#async").
+  std::vector<std::string> DeadlineMembers;
   ChannelFacts Channels;
 };
 

@@ -466,9 +466,14 @@ bool RuleSet::loadText(const std::string &File, const std::string &Text,
     long long Rel = -1;
     Ok &= R.getInt(O, P, "releases_arg", Rel);
     B.ReleasesArg = static_cast<int>(Rel);
-    long long Fd = -1;
-    Ok &= R.getInt(O, P, "fd_arg", Fd);
-    B.FdArg = static_cast<int>(Fd);
+    if (O.contains("fd_arg") && O["fd_arg"].is_string() &&
+        O["fd_arg"].get<std::string>() == "object") {
+      B.FdArg = BlockingApi::ObjectFd;
+    } else {
+      long long Fd = -1;
+      Ok &= R.getInt(O, P, "fd_arg", Fd);
+      B.FdArg = static_cast<int>(Fd);
+    }
     if (O.contains("only_in")) {
       const auto &L = O["only_in"];
       if (!L.is_array()) {
@@ -688,10 +693,14 @@ bool RuleSet::loadText(const std::string &File, const std::string &Text,
     const auto &Fd = O["fd"];
     if (Fd.is_string() && Fd.get<std::string>() == "result")
       F.FdArg = -1;
+    else if (Fd.is_string() && Fd.get<std::string>() == "object")
+      F.Object = true;
     else if (Fd.is_number_integer() && Fd.get<long long>() >= 0)
       F.FdArg = static_cast<int>(Fd.get<long long>());
     else {
-      R.error(P + "/fd", "'fd' must be an argument index or \"result\"", false);
+      R.error(P + "/fd",
+              "'fd' must be an argument index, \"result\" or \"object\"",
+              false);
       Ok = false;
     }
     Ok &= R.getConditions(O, P, "when", F.When);
@@ -708,6 +717,8 @@ bool RuleSet::loadText(const std::string &File, const std::string &Text,
                                        "family", "when", "unless"};
       if (Section == "socket_reads")
         Allowed.insert("socket_only");
+      if (Section == "deadline_setters")
+        Allowed.insert("persistent");
       if (!R.checkObject(O, P, Section + " entry", Allowed, {}))
         return;
       SocketCall SC;
@@ -739,6 +750,7 @@ bool RuleSet::loadText(const std::string &File, const std::string &Text,
       SC.Family = "posix";
       Ok &= R.getString(O, P, "family", SC.Family);
       Ok &= R.getBool(O, P, "socket_only", SC.SocketOnly);
+      Ok &= R.getBool(O, P, "persistent", SC.Persistent);
       Ok &= R.getConditions(O, P, "when", SC.When);
       Ok &= R.getConditions(O, P, "unless", SC.Unless);
       // Setters may share an API with different conditions (set_option).

@@ -64,6 +64,7 @@ struct BlockingApi {
   /// The descriptor argument, for calls that return at once on a descriptor
   /// made non-blocking; -1 when the call blocks regardless.
   int FdArg = -1;
+  static constexpr int ObjectFd = -2; ///< FdArg: the call's object.
   /// Blocks only in these contexts (std::this_thread::yield stalls a fiber
   /// scheduler's thread, nothing else); empty: everywhere.
   std::vector<std::string> OnlyIn;
@@ -118,6 +119,7 @@ struct SpawnApi {
 struct FdSetter {
   NamePattern Name;
   int FdArg = -1;
+  bool Object = false; ///< The call's object: 'sock.non_blocking(true)'.
   std::vector<ArgCondition> When;
 };
 
@@ -135,6 +137,9 @@ struct SocketCall {
   /// Reads: the call works on sockets only (recv), so its descriptor is a
   /// socket wherever it came from.
   bool SocketOnly = false;
+  /// Setters: an option that stays on the socket (SO_RCVTIMEO, a websocket
+  /// timeout), unlike a one-shot expiry, so it counts in every method.
+  bool Persistent = false;
   std::vector<ArgCondition> When;
   std::vector<ArgCondition> Unless;
 };

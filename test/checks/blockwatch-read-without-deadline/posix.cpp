@@ -115,9 +115,16 @@ void serve_ok(int lfd) {
   read_frame_bounded(c, buf);
 }
 
-// Accepting on a listening socket made here, with no timeout on it.
-void acceptor_bad() {
+// Waiting for the next client is what an acceptor is for: no peer can go
+// silent. (A blocking accept on a loop thread is blocking-on-event-loop's.)
+void acceptor_ok() {
   int l = socket(AF_INET, SOCK_STREAM, 0);
   accept(l, nullptr, nullptr);
-  // CHECK: :[[@LINE-1]]:3: warning: 'accept' on 'l' has no deadline
+}
+
+// recvfrom is how UDP servers wait for any client; recv stays covered.
+void udp_style_bad(char *buf) {
+  int s = socket(AF_INET, 2 /* SOCK_DGRAM */, 0);
+  recv(s, buf, 64, 0);
+  // CHECK: :[[@LINE-1]]:3: warning: 'recv' on 's' has no deadline
 }
