@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <fstream>
 #include <sstream>
 #include <unistd.h>
@@ -129,31 +131,60 @@ bool readFactsDir(const std::string &Dir, const std::string &RulesDigest,
     return false;
   }
   std::sort(Files.begin(), Files.end());
+  // Parsing JSON is most of a merge's time; the files are independent.
+  std::vector<std::optional<TuFacts>> Parsed(Files.size());
+  std::vector<std::string> FileErrors(Files.size());
+  std::atomic<size_t> Next{0};
+  auto Worker = [&] {
+    for (size_t I = Next++; I < Files.size(); I = Next++) {
+      auto Text = readFile(Files[I]);
+      if (!Text) {
+        FileErrors[I] = Files[I] + ": error: cannot read facts";
+        continue;
+      }
+      try {
+        TuFacts T;
+        from_json(json::parse(*Text), T);
+        if (T.RulesDigest != RulesDigest) {
+          FileErrors[I] = Files[I] + ": error: facts were extracted with other "
+                                     "rule packs (" + T.RulesDigest +
+                          ", this run has " + RulesDigest +
+                          "); extract again with the same --rules";
+          continue;
+        }
+        Parsed[I] = std::move(T);
+      } catch (const std::exception &E) {
+        FileErrors[I] = Files[I] + ": error: " + E.what();
+      }
+    }
+  };
+  unsigned N = std::max(1u, std::min<unsigned>(std::thread::hardware_concurrency(),
+                                               Files.size()));
+  std::vector<std::thread> Threads;
+  for (unsigned T = 1; T < N; ++T)
+    Threads.emplace_back(Worker);
+  Worker();
+  for (auto &T : Threads)
+    T.join();
   bool Ok = true;
-  for (const auto &F : Files) {
-    auto Text = readFile(F);
-    if (!Text) {
-      Errors.push_back(F + ": error: cannot read facts");
+  // Stale facts usually means all of them: say it once, with a count.
+  size_t Stale = 0;
+  for (size_t I = 0; I < Files.size(); ++I) {
+    if (FileErrors[I].find("other rule packs") != std::string::npos &&
+        Stale++ > 0) {
       Ok = false;
       continue;
     }
-    try {
-      TuFacts T;
-      from_json(json::parse(*Text), T);
-      if (T.RulesDigest != RulesDigest) {
-        Errors.push_back(F + ": error: facts were extracted with other rule "
-                             "packs (" + T.RulesDigest + ", this run has " +
-                         RulesDigest +
-                         "); extract again with the same --rules");
-        Ok = false;
-        continue;
-      }
-      Out.push_back(std::move(T));
-    } catch (const std::exception &E) {
-      Errors.push_back(F + ": error: " + E.what());
+    if (!FileErrors[I].empty()) {
+      Errors.push_back(FileErrors[I]);
       Ok = false;
+    } else if (Parsed[I]) {
+      Out.push_back(std::move(*Parsed[I]));
     }
   }
+  if (Stale > 1)
+    Errors.push_back(Dir + ": error: " + std::to_string(Stale - 1) +
+                     " more facts files were extracted with other rule packs");
   return Ok;
 }
 
