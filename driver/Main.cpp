@@ -112,6 +112,10 @@ cl::opt<std::string> ExportSummaries(
     cl::desc("Write the merged per-function facts for the clang-tidy "
              "plugin and blockwatch-clangd (check option SummaryFile)"),
     cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> LockGraph(
+    "lock-graph",
+    cl::desc("Write the lock-order graph in Graphviz form, cycles in red"),
+    cl::value_desc("file.dot"), cl::cat(Category));
 cl::opt<bool> Verbose("verbose",
                       cl::desc("Say which TUs were parsed and which came "
                                "from the cache"),
@@ -446,6 +450,12 @@ int run(int Argc, const char **Argv) {
     std::string Err = writeFileAtomically(
         ExportSummaries,
         J.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    if (!Err.empty())
+      return fail(Err);
+  }
+
+  if (!LockGraph.empty()) {
+    std::string Err = writeFileAtomically(LockGraph, lockGraphDot(P));
     if (!Err.empty())
       return fail(Err);
   }

@@ -20,6 +20,7 @@ std::string displayName(const std::string &Q) {
 }
 
 void Program::add(const TuFacts &TU) {
+  Orders.insert(Orders.end(), TU.Orders.begin(), TU.Orders.end());
   for (const auto &F : TU.Functions) {
     auto [It, New] = Fns.emplace(F.Usr, F);
     // A function defined in a header appears in every TU that includes it;
@@ -30,6 +31,7 @@ void Program::add(const TuFacts &TU) {
 }
 
 void Program::add(TuFacts &&TU) {
+  Orders.insert(Orders.end(), TU.Orders.begin(), TU.Orders.end());
   for (auto &F : TU.Functions) {
     auto It = Fns.find(F.Usr);
     if (It == Fns.end())
@@ -615,7 +617,13 @@ bool sameInstance(const std::string &A, const std::string &B) {
   return A == B && A != "?" && A != "param";
 }
 
-void lockOrderInversion(const Graph &G, std::vector<Finding> &Out) {
+/// The graph lockOrderInversion built, for --lock-graph.
+struct LockGraphPicture {
+  std::set<std::pair<std::string, std::string>> Edges, CycleEdges;
+};
+
+void lockOrderInversion(const Graph &G, std::vector<Finding> &Out,
+                        LockGraphPicture *Picture = nullptr) {
   const char *Rule = rules::LockOrderInversion;
   LockGraph LG(G);
 
@@ -697,6 +705,23 @@ void lockOrderInversion(const Graph &G, std::vector<Finding> &Out) {
       }
     }
   }
+
+  // Orders the source declares (ACQUIRED_BEFORE) are edges too: code that
+  // takes the locks the other way round inverts them.
+  for (const DeclaredOrder &O : G.P.orders()) {
+    HeldLock First;
+    First.Id = O.First;
+    First.AcquiredAt = O.At;
+    AddEdge(First, O.Second,
+            LockEdge{First, O.At, false, "(declared order)",
+                     {{O.At, "declared: '" + O.First + "' is acquired before '" +
+                                 O.Second + "'"}},
+                     {}});
+  }
+  if (Picture)
+    for (const auto &[From, Tos] : Edges)
+      for (const auto &[To, W] : Tos)
+        Picture->Edges.insert({From, To});
 
   // Strongly connected components (Tarjan) bound the search for cycles.
   std::map<std::string, int> Index, Low;
@@ -793,6 +818,9 @@ void lockOrderInversion(const Graph &G, std::vector<Finding> &Out) {
         };
         if (K > 6 || !Choose(0))
           continue;
+        if (Picture)
+          for (size_t J = 0; J < K; ++J)
+            Picture->CycleEdges.insert({Cycle[J], Cycle[(J + 1) % K]});
         std::string Order;
         for (const auto &L : Cycle)
           Order += "'" + L + "' -> ";
@@ -960,6 +988,31 @@ void readWithoutDeadline(const Graph &G, const AnalysisOptions &Opts,
 }
 
 } // namespace
+
+std::string lockGraphDot(const Program &P) {
+  Graph G(P);
+  std::vector<Finding> Ignored;
+  LockGraphPicture Pic;
+  lockOrderInversion(G, Ignored, &Pic);
+  auto Quote = [](const std::string &S) {
+    std::string Out = "\"";
+    for (char C : S)
+      Out += C == '"' ? std::string("\\\"") : std::string(1, C);
+    return Out + "\"";
+  };
+  std::string Dot = "digraph locks {\n  node [shape=box];\n";
+  std::set<std::string> Nodes;
+  for (const auto &[A, B] : Pic.Edges) {
+    Nodes.insert(A);
+    Nodes.insert(B);
+  }
+  for (const auto &N : Nodes)
+    Dot += "  " + Quote(N) + ";\n";
+  for (const auto &E : Pic.Edges)
+    Dot += "  " + Quote(E.first) + " -> " + Quote(E.second) +
+           (Pic.CycleEdges.count(E) ? " [color=red, penwidth=2];\n" : ";\n");
+  return Dot + "}\n";
+}
 
 std::vector<Finding> analyze(const Program &P, const RuleSet &Rules,
                              const AnalysisOptions &Opts,

@@ -76,9 +76,11 @@ public:
   void add(const TuFacts &TU);
   void add(TuFacts &&TU);
   const std::map<std::string, FunctionFact> &functions() const { return Fns; }
+  const std::vector<DeclaredOrder> &orders() const { return Orders; }
 
 private:
   std::map<std::string, FunctionFact> Fns;
+  std::vector<DeclaredOrder> Orders;
 };
 
 /// Runs the rules in \p Enabled over \p P; findings come back sorted and
@@ -86,6 +88,10 @@ private:
 std::vector<Finding> analyze(const Program &P, const RuleSet &Rules,
                              const AnalysisOptions &Opts,
                              const std::set<std::string> &Enabled);
+
+/// The lock-order graph in Graphviz form, with the edges of reported cycles
+/// in red.
+std::string lockGraphDot(const Program &P);
 
 /// "::std::mutex::lock" -> "std::mutex::lock"
 std::string displayName(const std::string &QualName);

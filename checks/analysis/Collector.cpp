@@ -156,6 +156,7 @@ public:
 
   bool VisitFunctionDecl(FunctionDecl *FD);
   bool VisitLambdaExpr(LambdaExpr *LE);
+  bool VisitDeclaratorDecl(DeclaratorDecl *D);
 
   void run() {
     TraverseAST(Ctx);
@@ -280,6 +281,30 @@ bool TuCollector::VisitFunctionDecl(FunctionDecl *FD) {
       FD->isInvalidDecl() || inSystem(FD->getLocation()))
     return true;
   Pending.push_back(FD);
+  return true;
+}
+
+/// Thread-safety annotations name a lock order: 'Mutex a ACQUIRED_BEFORE(b)'.
+bool TuCollector::VisitDeclaratorDecl(DeclaratorDecl *D) {
+  if (!isa<FieldDecl>(D) && !isa<VarDecl>(D))
+    return true;
+  auto Other = [&](const Expr *E) -> std::string {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *ME = dyn_cast<MemberExpr>(E))
+      return qualName(ME->getMemberDecl()).substr(2);
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+      return qualName(DRE->getDecl()).substr(2);
+    return "";
+  };
+  std::string Self = qualName(D).substr(2);
+  for (const auto *A : D->specific_attrs<AcquiredBeforeAttr>())
+    for (const Expr *E : A->args())
+      if (std::string O = Other(E); !O.empty())
+        Facts.Orders.push_back({Self, O, loc(A->getLocation())});
+  for (const auto *A : D->specific_attrs<AcquiredAfterAttr>())
+    for (const Expr *E : A->args())
+      if (std::string O = Other(E); !O.empty())
+        Facts.Orders.push_back({O, Self, loc(A->getLocation())});
   return true;
 }
 
@@ -1137,7 +1162,7 @@ void FunctionCollector::noteDeadlines(const Expr *Call,
     // A synchronous library read ignores everything but the socket's own
     // receive timeout.
     if (SR->Mode == "sync")
-      R.Bounded = (!K.empty() && Bounded->count(K)) ||
+      R.Bounded = !holds(*SR, Args) || (!K.empty() && Bounded->count(K)) ||
                   (FdExpr && nonBlockingFd(FdExpr));
     if (!K.empty())
       R.ViaCalls = viaCalls(K);

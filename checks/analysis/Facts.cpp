@@ -264,7 +264,11 @@ void to_json(json &J, const TuFacts &F) {
     JF["deadline_members"] = Fn.DeadlineMembers;
     Fns.push_back(JF);
   }
+  json Orders = json::array();
+  for (const auto &O : F.Orders)
+    Orders.push_back(json::array({O.First, O.Second, locJson(O.At)}));
   J = {{"blockwatch_facts", TuFacts::Version},
+       {"orders", Orders},
        {"main_file", F.MainFile},
        {"rules", F.RulesDigest},
        {"functions", Fns}};
@@ -282,6 +286,10 @@ void from_json(const json &J, TuFacts &F) {
     F.MainFile = J.at("main_file").get<std::string>();
     F.RulesDigest = J.at("rules").get<std::string>();
     F.Functions.clear();
+    F.Orders.clear();
+    for (const auto &O : J.value("orders", json::array()))
+      F.Orders.push_back({O.at(0).get<std::string>(), O.at(1).get<std::string>(),
+                          locFrom(O.at(2))});
     for (const auto &JF : J.at("functions")) {
       FunctionFact Fn;
       Fn.Usr = JF.at("usr").get<std::string>();

@@ -232,11 +232,18 @@ struct FunctionFact {
   ChannelFacts Channels;
 };
 
+/// A lock order declared in the source (ACQUIRED_BEFORE/ACQUIRED_AFTER).
+struct DeclaredOrder {
+  std::string First, Second;
+  SourceLoc At;
+};
+
 struct TuFacts {
   static constexpr int Version = 3;
   std::string MainFile;
   std::string RulesDigest;
   std::vector<FunctionFact> Functions;
+  std::vector<DeclaredOrder> Orders;
 };
 
 void to_json(nlohmann::json &J, const TuFacts &F);
