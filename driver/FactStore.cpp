@@ -20,8 +20,39 @@ using nlohmann::json;
 // become U+FFFD rather than aborting the run.
 static constexpr auto Lossy = json::error_handler_t::replace;
 
+static std::string replaceFile(const std::string &Path,
+                               const std::string &Text);
+
 std::string writeFileAtomically(const std::string &Path,
                                 const std::string &Text) {
+  // Write through symlinks to the file they name, and never replace a
+  // device or a pipe (/dev/null, /dev/full) with a regular file.
+  llvm::SmallString<256> Real;
+  std::string Target = Path;
+  if (!llvm::sys::fs::real_path(Path, Real))
+    Target = std::string(Real.str());
+  llvm::sys::fs::file_status Existing;
+  if (!llvm::sys::fs::status(Target, Existing) &&
+      Existing.type() != llvm::sys::fs::file_type::regular_file) {
+    std::error_code EC;
+    llvm::raw_fd_ostream OS(Target, EC);
+    if (EC)
+      return "cannot write '" + Path + "': " + EC.message();
+    OS << Text;
+    OS.flush();
+    if (OS.has_error()) {
+      std::string Msg = OS.error().message();
+      OS.clear_error();
+      return "cannot write '" + Path + "': " + Msg;
+    }
+    return "";
+  }
+  return replaceFile(Target, Text);
+}
+
+/// The temporary-file-and-rename write of a regular file.
+static std::string replaceFile(const std::string &Path,
+                               const std::string &Text) {
   llvm::SmallString<256> Tmp;
   int FD;
   llvm::SmallString<256> Model(Path);

@@ -251,9 +251,16 @@ int run(int Argc, const char **Argv) {
     llvm::StringRef A(Argv[I]);
     MergeMode |= A.starts_with("--merge") || A.starts_with("-merge");
     NoDb |= A == "--list-rules" || A == "-list-rules";
+    // A positional argument is a file unless it is the value of the option
+    // before it ('--merge DIR', '-o FILE').
+    llvm::StringRef Prev = I > 1 ? llvm::StringRef(Argv[I - 1]) : "";
+    bool PrevTakesValue = Prev.starts_with("-") && !Prev.contains('=') &&
+                          Prev != "--fix" && Prev != "--verbose" &&
+                          Prev != "--include-suppressed" &&
+                          Prev != "--strict-foreign" &&
+                          Prev != "--no-unknown-coroutines";
     HasDbArgs |= A == "-p" || A.starts_with("-p=") || A == "--" ||
-                 (!A.starts_with("-") && I > 1 &&
-                  !llvm::StringRef(Argv[I - 1]).starts_with("-"));
+                 (!A.starts_with("-") && !PrevTakesValue);
   }
   if (MergeMode && HasDbArgs)
     return fail("--merge analyses facts written by --emit-facts; it takes no "

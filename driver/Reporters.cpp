@@ -302,8 +302,18 @@ void writeSarif(std::ostream &OS, const RunResult &R, const ReportOptions &O) {
                          {{"artifactLocation", Art}, {"region", Region}}}};
   };
 
+  // Code scanning maps results to files of the repository; a path outside
+  // the source root would leak a machine path and map to nothing.
+  auto Inside = [&](const SourceLoc &L) {
+    return relPath(L.File, O.SrcRoot) != L.File;
+  };
+  size_t Outside = 0;
   ordered_json Results = ordered_json::array();
   for (const Finding &F : R.Findings) {
+    if (!Inside(F.At)) {
+      ++Outside;
+      continue;
+    }
     const RuleInfo *RI = nullptr;
     for (const RuleInfo &X : allRules())
       if (F.Rule == X.Id)
@@ -330,6 +340,8 @@ void writeSarif(std::ostream &OS, const RunResult &R, const ReportOptions &O) {
       ordered_json Rel = ordered_json::array();
       unsigned Id = 1;
       for (const Note &N : F.Notes) {
+        if (!Inside(N.At))
+          continue;
         ordered_json L = PhysLoc(N.At);
         L["id"] = Id++;
         L["message"] = {{"text", N.Message}};
@@ -340,6 +352,8 @@ void writeSarif(std::ostream &OS, const RunResult &R, const ReportOptions &O) {
     if (!F.Flow.empty()) {
       ordered_json Locs = ordered_json::array();
       for (const Note &N : F.Flow) {
+        if (!Inside(N.At))
+          continue;
         ordered_json L = PhysLoc(N.At);
         L["message"] = {{"text", N.Message}};
         Locs.push_back({{"location", L}});
@@ -392,6 +406,13 @@ void writeSarif(std::ostream &OS, const RunResult &R, const ReportOptions &O) {
                              {"message", {{"text", E.Message}}},
                              {"locations", ordered_json::array({Loc})}});
   }
+  if (Outside)
+    Notifications.push_back(
+        {{"level", "warning"},
+         {"message",
+          {{"text", std::to_string(Outside) +
+                        " finding(s) in files outside the source root were "
+                        "left out; pass --srcroot to include them"}}}});
   ordered_json Invocation = {{"executionSuccessful", R.Failures.empty()}};
   if (!Notifications.empty())
     Invocation["toolExecutionNotifications"] = Notifications;
