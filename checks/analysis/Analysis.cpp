@@ -157,7 +157,8 @@ struct MayBlock {
 
   /// Notes from \p Usr down to its blocking site; returns that site.
   Site chain(const Graph &G, std::string Usr, std::vector<Note> &Notes) const {
-    for (unsigned Guard = 0; Guard < 10000; ++Guard) {
+    // Each step lowers the distance, so the walk ends within Steps.size().
+    for (size_t Guard = 0; Guard <= Steps.size(); ++Guard) {
       const Step *S = find(Usr);
       const FunctionFact *F = G.fn(Usr);
       if (!S || !F)
