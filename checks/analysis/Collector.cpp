@@ -160,9 +160,16 @@ public:
 
   void run() {
     TraverseAST(Ctx);
+    // Which descriptors are non-blocking is a whole-TU fact (a member set in
+    // the constructor, read in a method defined earlier): find it first.
+    // Twice, so a helper returning such a descriptor is seen by its callers.
+    for (int Pass = 0; Pass < 2; ++Pass)
+      for (const FunctionDecl *FD : Pending)
+        scanNonBlocking(FD);
     for (const FunctionDecl *FD : Pending)
       collectFunction(FD);
   }
+  void scanNonBlocking(const FunctionDecl *FD);
 
   bool inSystem(SourceLocation L) const {
     return L.isValid() && SM.isInSystemHeader(SM.getFileLoc(L));
@@ -183,8 +190,10 @@ public:
   llvm::DenseMap<const FunctionDecl *, size_t> Index;
   llvm::DenseMap<const Decl *, std::string> QualNames;
   llvm::DenseMap<FileID, std::string> FileNames;
-  /// Fields and globals made non-blocking anywhere in the TU.
+  /// Variables and fields made non-blocking anywhere in the TU, and the
+  /// functions that return such a descriptor.
   llvm::DenseSet<const ValueDecl *> NonBlockingFds;
+  llvm::DenseSet<const FunctionDecl *> NonBlockingReturners;
   /// Member and global descriptors a socket source assigns anywhere here.
   std::set<std::string> SocketMembers;
 
@@ -331,6 +340,7 @@ public:
       : TU(TU), Ctx(TU.Ctx), Rules(TU.Rules), FD(FD), FnIdx(FnIdx) {}
 
   void run(const Stmt *Body);
+  void scanNonBlockingFds(const Stmt *Body);
 
 private:
   TuCollector &TU;
@@ -343,7 +353,6 @@ private:
   /// The mutexes each guard variable manages, for relocking.
   llvm::DenseMap<const VarDecl *, std::vector<std::pair<MutexRef, bool>>>
       GuardMutexes;
-  llvm::DenseSet<const VarDecl *> NonBlockingVars;
   bool Recording = false;
   /// Deadline facts that hold on every path to here (read-without-deadline):
   /// descriptor keys, "*posix"/"*async" for readiness waits and timers, and
@@ -406,7 +415,6 @@ private:
   void recordCall(const HeldSet &S, const FunctionDecl *Callee,
                   SourceRange At, const Expr *Object = nullptr,
                   llvm::ArrayRef<const Expr *> Args = {});
-  void scanNonBlockingFds(const Stmt *Body);
   void onPointerCall(const HeldSet &S, const CallExpr *CE);
   std::string fdKey(const Expr *E);
   bool knownSocket(const std::string &Key) {
@@ -602,8 +610,7 @@ bool FunctionCollector::valueHolds(const ArgCondition &C, const Expr *A) {
 bool FunctionCollector::nonBlockingFd(const Expr *E) {
   E = strip(E);
   if (const auto *DRE = dyn_cast_or_null<DeclRefExpr>(E))
-    return NonBlockingVars.count(dyn_cast<VarDecl>(DRE->getDecl())) ||
-           TU.NonBlockingFds.count(DRE->getDecl());
+    return TU.NonBlockingFds.count(DRE->getDecl());
   if (const auto *ME = dyn_cast_or_null<MemberExpr>(E))
     return TU.NonBlockingFds.count(ME->getMemberDecl());
   return false;
@@ -1313,7 +1320,7 @@ void FunctionCollector::scanNonBlockingFds(const Stmt *Body) {
     }
     bool VisitVarDecl(VarDecl *VD) {
       if (VD->getInit() && createsNonBlocking(VD->getInit()))
-        FC.NonBlockingVars.insert(VD);
+        FC.TU.NonBlockingFds.insert(VD);
       if (VD->getInit() && createsSocket(VD->getInit()))
         FC.SocketKeys.insert("local:" + VD->getNameAsString());
       return true;
@@ -1351,8 +1358,24 @@ void FunctionCollector::scanNonBlockingFds(const Stmt *Body) {
     }
     bool createsNonBlocking(const Expr *E) {
       const auto *CE = dyn_cast<CallExpr>(strip(E));
-      const FdSetter *FS = CE ? setter(CE) : nullptr;
-      return FS && FS->FdArg < 0;
+      if (!CE)
+        return false;
+      // A helper that returns such a descriptor ('createEventfd()').
+      if (const FunctionDecl *Callee = CE->getDirectCallee())
+        if (FC.TU.NonBlockingReturners.count(Callee->getCanonicalDecl()))
+          return true;
+      const FdSetter *FS = setter(CE);
+      return FS && FS->FdArg < 0 && !FS->Object;
+    }
+    bool VisitReturnStmt(ReturnStmt *RS) {
+      const Expr *V = RS->getRetValue();
+      if (!V)
+        return true;
+      const auto *DRE = dyn_cast<DeclRefExpr>(strip(V));
+      if (createsNonBlocking(V) ||
+          (DRE && FC.TU.NonBlockingFds.count(DRE->getDecl())))
+        FC.TU.NonBlockingReturners.insert(FC.FD->getCanonicalDecl());
+      return true;
     }
     void mark(const Expr *E) {
       E = strip(E);
@@ -1366,7 +1389,15 @@ void FunctionCollector::scanNonBlockingFds(const Stmt *Body) {
     }
     FunctionCollector &FC;
   };
-  Scan(*this).TraverseStmt(const_cast<Stmt *>(Body));
+  Scan S(*this);
+  S.TraverseStmt(const_cast<Stmt *>(Body));
+  // Members made non-blocking where they are initialized:
+  // 'EventLoop() : wakeupFd_(createEventfd())'.
+  if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(FD))
+    for (const CXXCtorInitializer *Init : Ctor->inits())
+      if (Init->isMemberInitializer() && Init->getInit() &&
+          S.createsNonBlocking(Init->getInit()))
+        TU.NonBlockingFds.insert(Init->getMember());
 }
 
 std::pair<HeldSet, HeldSet>
@@ -1526,6 +1557,17 @@ void FunctionCollector::run(const Stmt *Body) {
       }
     }
   }
+}
+
+void TuCollector::scanNonBlocking(const FunctionDecl *FD) {
+  const Stmt *Body = FD->getBody();
+  if (const auto *CB = dyn_cast_or_null<CoroutineBodyStmt>(Body))
+    Body = CB->getBody();
+  if (!Body)
+    return;
+  declare(FD);
+  FunctionCollector(*this, FD, Index[FD->getCanonicalDecl()])
+      .scanNonBlockingFds(Body);
 }
 
 void TuCollector::collectFunction(const FunctionDecl *FD) {
