@@ -1061,6 +1061,12 @@ std::string FunctionCollector::fdKey(const Expr *E) {
           N == "lowest_layer")
         return fdKey(MC->getImplicitObjectArgument());
     }
+  // sock->read_some(), (*sock).read_some() on a smart pointer: the pointer
+  // names the socket.
+  if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(E))
+    if ((OC->getOperator() == OO_Arrow || OC->getOperator() == OO_Star) &&
+        OC->getNumArgs() == 1)
+      return fdKey(OC->getArg(0));
   if (const auto *CE = dyn_cast<CallExpr>(E))
     if (const FunctionDecl *F = CE->getDirectCallee())
       if (F->getName() == "get_lowest_layer" && CE->getNumArgs() == 1)
@@ -1157,6 +1163,9 @@ void FunctionCollector::noteDeadlines(const Expr *Call,
     R.Family = SR->Family;
     R.Key = K;
     R.Fd = FdExpr ? text(FdExpr->getSourceRange()) : "";
+    // 'sock->async_read_some': the object's text ends with the arrow.
+    if (llvm::StringRef(R.Fd).ends_with("->"))
+      R.Fd.resize(R.Fd.size() - 2);
     R.KnownSocket = SR->SocketOnly || (!K.empty() && knownSocket(K));
     if (K.compare(0, 6, "param:") == 0)
       R.Param = std::stoi(K.substr(6));

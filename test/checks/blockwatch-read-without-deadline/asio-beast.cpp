@@ -4,6 +4,7 @@
 // RUN: FileCheck --check-prefix=FIX %s < %t.yaml
 // Real Boost.Asio and Boost.Beast headers.
 #include <utility>
+#include <memory>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <sys/socket.h>
@@ -34,6 +35,16 @@ void sync_read_native_timeout_ok(tcp::socket &s) {
 void accept_ok(tcp::acceptor &a, tcp::socket &s) {
   a.accept(s);
   a.async_accept(s, [](boost::system::error_code) {});
+}
+
+// Sockets held by smart pointers are the same sockets.
+void shared_socket_bad(std::shared_ptr<tcp::socket> sock, char *b) {
+  sock->async_read_some(asio::buffer(b, 8), [](auto, auto) {});
+  // CHECK: :[[@LINE-1]]:3: warning: 'boost::asio::basic_stream_socket::async_read_some' on 'sock' has no deadline
+}
+void unique_socket_bad(std::unique_ptr<tcp::socket> &sock, char *b) {
+  asio::async_read(*sock, asio::buffer(b, 8), [](auto, auto) {});
+  // CHECK: :[[@LINE-1]]:3: warning: 'boost::asio::async_read' on '*sock' has no deadline
 }
 
 // Reading standard input through a stream descriptor is not a socket read.
