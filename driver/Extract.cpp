@@ -1,6 +1,7 @@
 //===- Extract.cpp --------------------------------------------------------===//
 #include "Extract.h"
 #include "analysis/Collector.h"
+#include "analysis/StableHash.h"
 
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/ASTContext.h"
@@ -104,15 +105,6 @@ private:
   bool LastWasError = false;
 };
 
-uint64_t fnv1a(const std::string &S) {
-  uint64_t H = 1469598103934665603ull;
-  for (unsigned char C : S) {
-    H ^= C;
-    H *= 1099511628211ull;
-  }
-  return H;
-}
-
 } // namespace
 
 std::string tuKey(const CompilationDatabase &Db, const std::string &File,
@@ -123,10 +115,7 @@ std::string tuKey(const CompilationDatabase &Db, const std::string &File,
     for (const auto &A : C.CommandLine)
       K += "\n" + A;
   }
-  char Buf[17];
-  snprintf(Buf, sizeof Buf, "%016llx",
-           static_cast<unsigned long long>(fnv1a(K)));
-  return Buf;
+  return stableHash(K);
 }
 
 TuOutcome extractTu(const CompilationDatabase &Db, const std::string &File,

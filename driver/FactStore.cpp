@@ -1,5 +1,6 @@
 //===- FactStore.cpp ------------------------------------------------------===//
 #include "FactStore.h"
+#include "analysis/StableHash.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -81,7 +82,7 @@ static std::string replaceFile(const std::string &Path,
   return "";
 }
 
-static std::optional<std::string> readFile(const std::string &Path) {
+std::optional<std::string> readFile(const std::string &Path) {
   std::ifstream In(Path, std::ios::binary);
   if (!In)
     return std::nullopt;
@@ -130,13 +131,8 @@ std::string emitFacts(const std::string &Dir, const std::string &Source,
                       const TuFacts &Facts) {
   if (std::error_code EC = llvm::sys::fs::create_directories(Dir))
     return "cannot create '" + Dir + "': " + EC.message();
-  uint64_t H = 1469598103934665603ull;
-  for (unsigned char C : Facts.MainFile.empty() ? Source : Facts.MainFile) {
-    H ^= C;
-    H *= 1099511628211ull;
-  }
-  char Hex[17];
-  snprintf(Hex, sizeof Hex, "%016llx", static_cast<unsigned long long>(H));
+  std::string Hex =
+      stableHash(Facts.MainFile.empty() ? Source : Facts.MainFile);
   json J;
   to_json(J, Facts);
   return writeFileAtomically(Dir + "/" + llvm::sys::path::filename(Source).str() +

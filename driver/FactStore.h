@@ -10,6 +10,9 @@
 
 namespace blockwatch {
 
+/// The bytes of \p Path, or nothing when it cannot be read.
+std::optional<std::string> readFile(const std::string &Path);
+
 /// Writes \p Text to \p Path through a temporary file and a rename, so a
 /// reader never sees half a file. Returns an error message or "".
 std::string writeFileAtomically(const std::string &Path,

@@ -1,6 +1,7 @@
 //===- PostProcess.cpp ----------------------------------------------------===//
 #include "PostProcess.h"
 #include "FactStore.h"
+#include "analysis/StableHash.h"
 
 #include <nlohmann/json.hpp>
 
@@ -16,15 +17,6 @@
 namespace blockwatch {
 
 namespace {
-std::optional<std::string> readFile(const std::string &Path) {
-  std::ifstream In(Path, std::ios::binary);
-  if (!In)
-    return std::nullopt;
-  std::stringstream SS;
-  SS << In.rdbuf();
-  return SS.str();
-}
-
 std::vector<std::string> splitLines(const std::string &Text) {
   std::vector<std::string> Lines;
   std::string Cur;
@@ -40,14 +32,6 @@ std::vector<std::string> splitLines(const std::string &Text) {
   return Lines;
 }
 
-uint64_t fnv1a(const std::string &S) {
-  uint64_t H = 1469598103934665603ull;
-  for (unsigned char C : S) {
-    H ^= C;
-    H *= 1099511628211ull;
-  }
-  return H;
-}
 } // namespace
 
 bool globMatches(const std::string &Globs, const std::string &Name) {
@@ -106,10 +90,7 @@ void assignFingerprints(std::vector<Finding> &Findings) {
     static const std::regex Position(":[0-9]+:[0-9]+\\)");
     std::string Function = std::regex_replace(F.Function, Position, ")");
     std::string Key = F.Rule + "\n" + Function + "\n" + Text(F.At);
-    char Hex[17];
-    snprintf(Hex, sizeof Hex, "%016llx",
-             static_cast<unsigned long long>(fnv1a(Key)));
-    F.Fingerprint = std::string(Hex) + ":" + std::to_string(++Seen[Key]);
+    F.Fingerprint = stableHash(Key) + ":" + std::to_string(++Seen[Key]);
   }
 }
 

@@ -1,6 +1,7 @@
 //===- RuleSet.cpp - strict loader for rule packs -------------------------===//
 #include "RuleSet.h"
 #include "LocatedJson.h"
+#include "StableHash.h"
 
 #include <cstdint>
 #include <fstream>
@@ -41,23 +42,6 @@ const std::map<std::string, std::string> DefaultGuardMethods = {
     {"lock", "lock"},         {"unlock", "unlock"},
     {"try_lock", "try_lock"}, {"try_lock_for", "try_lock"},
     {"try_lock_until", "try_lock"}, {"release", "release"}};
-
-std::string hex64(uint64_t V) {
-  static const char *Digits = "0123456789abcdef";
-  std::string S(16, '0');
-  for (int K = 15; K >= 0; --K, V >>= 4)
-    S[K] = Digits[V & 15];
-  return S;
-}
-
-uint64_t fnv1a(const std::string &S) {
-  uint64_t H = 1469598103934665603ull;
-  for (unsigned char C : S) {
-    H ^= C;
-    H *= 1099511628211ull;
-  }
-  return H;
-}
 
 bool validQualifiedName(const std::string &N) {
   if (N.size() < 3 || N.compare(0, 2, "::") != 0)
@@ -857,7 +841,7 @@ bool RuleSet::loadText(const std::string &File, const std::string &Text,
     return false;
   PackNames.push_back(PackName);
   DigestInput += File + "\n" + Text + "\n";
-  Digest = hex64(fnv1a(DigestInput));
+  Digest = stableHash(DigestInput);
   return true;
 }
 
