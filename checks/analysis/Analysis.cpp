@@ -79,6 +79,12 @@ Finding makeFinding(const char *Rule, const SourceLoc &At, std::string Message,
   return F;
 }
 
+/// One step of a call chain: "'caller' calls 'callee'" at the call.
+Note callNote(const FunctionFact &Caller, const CallFact &C) {
+  return {C.At, "'" + displayName(Caller.Name) + "' calls '" +
+                    displayName(C.CalleeName) + "'"};
+}
+
 bool isCoroutine(const FunctionFact *F) {
   return F && F->EntryReason == "the coroutine";
 }
@@ -169,8 +175,7 @@ struct MayBlock {
         return S->Local;
       }
       const CallFact &C = F->Calls[S->Call];
-      Notes.push_back({C.At, "'" + displayName(F->Name) + "' calls '" +
-                                 displayName(C.CalleeName) + "'"});
+      Notes.push_back(callNote(*F, C));
       Usr = C.Callee;
     }
     return Site();
@@ -345,8 +350,7 @@ void walkFromEntry(const Graph &G, const Entry &E, VisitFn Visit) {
          Cur = Parent[Cur].first) {
       const FunctionFact *Caller = G.fn(Parent[Cur].first);
       const CallFact &C = Caller->Calls[Parent[Cur].second];
-      Steps.push_back({C.At, "'" + displayName(Caller->Name) + "' calls '" +
-                                 displayName(C.CalleeName) + "'"});
+      Steps.push_back(callNote(*Caller, C));
     }
     std::reverse(Steps.begin(), Steps.end());
     return Steps;
@@ -589,8 +593,7 @@ public:
         break;
       }
       const CallFact &C = F->Calls[A.Call];
-      Notes.push_back({C.At, "'" + displayName(F->Name) + "' calls '" +
-                                 displayName(C.CalleeName) + "'"});
+      Notes.push_back(callNote(*F, C));
       // Follow the callee's key: the parameter it was passed in, if any.
       auto Callee = Acquires.find(C.Callee);
       std::string Next = K;
@@ -685,9 +688,7 @@ void lockOrderInversion(const Graph &G, std::vector<Finding> &Out,
           if (!Mapped)
             continue;
           const std::string &Id = Mapped->first;
-          std::vector<Note> Through{{C.At, "'" + displayName(F.Name) +
-                                               "' calls '" +
-                                               displayName(C.CalleeName) + "'"}};
+          std::vector<Note> Through{callNote(F, C)};
           auto Rest = LG.throughCalls(C.Callee, K);
           Through.insert(Through.end(), Rest.begin(), Rest.end());
           if (Id == H.Id) {
