@@ -450,8 +450,8 @@ int run(int Argc, const char **Argv) {
     TuFacts All;
     All.MainFile = "";
     All.RulesDigest = Rules->digest();
-    for (const auto &[Usr, F] : P.functions())
-      All.Functions.push_back(F);
+    for (const FunctionFact *F : P.functions())
+      All.Functions.push_back(*F);
     nlohmann::json J;
     to_json(J, All);
     std::string Err = writeFileAtomically(

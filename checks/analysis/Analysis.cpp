@@ -8,6 +8,10 @@
 #include <optional>
 #include <regex>
 #include <tuple>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "llvm/ADT/ArrayRef.h"
 
 namespace blockwatch {
 
@@ -21,24 +25,63 @@ std::string displayName(const std::string &Q) {
 
 void Program::add(const TuFacts &TU) {
   Orders.insert(Orders.end(), TU.Orders.begin(), TU.Orders.end());
-  for (const auto &F : TU.Functions) {
-    auto [It, New] = Fns.emplace(F.Usr, F);
-    // A function defined in a header appears in every TU that includes it;
-    // its facts are the same everywhere, so the first body wins.
-    if (!New && !It->second.HasBody && F.HasBody)
-      It->second = F;
-  }
+  for (const auto &F : TU.Functions)
+    insert(FunctionFact(F));
 }
 
 void Program::add(TuFacts &&TU) {
   Orders.insert(Orders.end(), TU.Orders.begin(), TU.Orders.end());
-  for (auto &F : TU.Functions) {
-    auto It = Fns.find(F.Usr);
-    if (It == Fns.end())
-      Fns.emplace(F.Usr, std::move(F));
-    else if (!It->second.HasBody && F.HasBody)
-      It->second = std::move(F);
+  for (auto &F : TU.Functions)
+    insert(std::move(F));
+}
+
+void Program::insert(FunctionFact &&F) {
+  auto It = ByUsr.find(F.Usr);
+  if (It == ByUsr.end()) {
+    Storage.push_back(std::move(F));
+    ByUsr.emplace(Storage.back().Usr, Storage.size() - 1);
+    Dirty = true;
+    return;
   }
+  // A function defined in a header appears in every TU that includes it;
+  // its facts are the same everywhere, so the first body wins.
+  if (Storage[It->second].HasBody || !F.HasBody)
+    return;
+  unsigned Index = It->second;
+  ByUsr.erase(It); // The key views the USR string being replaced.
+  Storage[Index] = std::move(F);
+  ByUsr.emplace(Storage[Index].Usr, Index);
+}
+
+void Program::sort() const {
+  if (!Dirty)
+    return;
+  std::vector<unsigned> Order(Storage.size());
+  for (unsigned I = 0; I < Order.size(); ++I)
+    Order[I] = I;
+  std::sort(Order.begin(), Order.end(), [&](unsigned A, unsigned B) {
+    return Storage[A].Usr < Storage[B].Usr;
+  });
+  Sorted.resize(Order.size());
+  Rank.resize(Order.size());
+  for (unsigned I = 0; I < Order.size(); ++I) {
+    Sorted[I] = &Storage[Order[I]];
+    Rank[Order[I]] = I;
+  }
+  Dirty = false;
+}
+
+const std::vector<const FunctionFact *> &Program::functions() const {
+  sort();
+  return Sorted;
+}
+
+int Program::id(std::string_view Usr) const {
+  auto It = ByUsr.find(Usr);
+  if (It == ByUsr.end())
+    return -1;
+  sort();
+  return static_cast<int>(Rank[It->second]);
 }
 
 namespace {
@@ -85,118 +128,187 @@ Note callNote(const FunctionFact &Caller, const CallFact &C) {
                     displayName(C.CalleeName) + "'"};
 }
 
-bool isCoroutine(const FunctionFact *F) {
-  return F && F->EntryReason == "the coroutine";
+bool isCoroutine(const FunctionFact &F) {
+  return F.EntryReason == "the coroutine";
 }
 
 /// A blocking event in one function: a blocking API call or, where lock
-/// waits count, an acquisition of a thread-blocking mutex.
+/// waits count, an acquisition of a thread-blocking mutex. Views the facts.
 struct Site {
-  SourceLoc At;
-  std::string Api;
-  std::string Kind;
-  std::string Alternative;
-  const BlockingFact *Fact = nullptr; ///< Null for acquisitions.
-};
-
-/// Call graph view over the merged facts, with deterministic iteration.
-class Graph {
-public:
-  explicit Graph(const Program &P) : P(P) {
-    for (const auto &[Usr, F] : P.functions())
-      for (size_t I = 0; I < F.Calls.size(); ++I)
-        Callers[F.Calls[I].Callee].push_back({&F, I});
+  const BlockingFact *Fact = nullptr;  ///< Null for acquisitions.
+  const AcquireFact *Acquire = nullptr;
+  bool valid() const { return Fact || Acquire; }
+  const SourceLoc &at() const { return Fact ? Fact->At : Acquire->At; }
+  const std::string &api() const { return Fact ? Fact->Api : Acquire->Lock.Id; }
+  const std::string &kind() const {
+    static const std::string LockWait = "lock-wait";
+    return Fact ? Fact->Kind : LockWait;
   }
-  const FunctionFact *fn(const std::string &Usr) const {
-    auto It = P.functions().find(Usr);
-    return It == P.functions().end() ? nullptr : &It->second;
-  }
-  const Program &P;
-  std::map<std::string, std::vector<std::pair<const FunctionFact *, size_t>>>
-      Callers;
-};
-
-/// Shortest path, for every function, to a site accepted by the predicate:
-/// either a site in the function itself or a call to a function that has one.
-struct MayBlock {
-  struct Step {
-    unsigned Dist = 0;
-    int Call = -1; ///< Call index to follow, or -1 when the site is local.
-    Site Local;
-  };
-  std::map<std::string, Step> Steps;
-
-  MayBlock(const Graph &G,
-           const std::function<std::vector<Site>(const FunctionFact &)> &Sites) {
-    std::deque<std::string> Queue;
-    for (const auto &[Usr, F] : G.P.functions()) {
-      auto S = Sites(F);
-      if (S.empty())
-        continue;
-      Steps[Usr] = Step{0, -1, S.front()};
-      Queue.push_back(Usr);
-    }
-    while (!Queue.empty()) {
-      std::string Usr = Queue.front();
-      Queue.pop_front();
-      unsigned D = Steps[Usr].Dist;
-      auto It = G.Callers.find(Usr);
-      if (It == G.Callers.end())
-        continue;
-      // Calling a coroutine only creates it; its body runs when awaited or
-      // spawned, as its own entry.
-      if (isCoroutine(G.fn(Usr)))
-        continue;
-      for (const auto &[Caller, CallIdx] : It->second) {
-        if (Steps.count(Caller->Usr))
-          continue;
-        Steps[Caller->Usr] = Step{D + 1, static_cast<int>(CallIdx), Site()};
-        Queue.push_back(Caller->Usr);
-      }
-    }
-  }
-
-  const Step *find(const std::string &Usr) const {
-    auto It = Steps.find(Usr);
-    return It == Steps.end() ? nullptr : &It->second;
-  }
-
-  /// Notes from \p Usr down to its blocking site; returns that site.
-  Site chain(const Graph &G, std::string Usr, std::vector<Note> &Notes) const {
-    // Each step lowers the distance, so the walk ends within Steps.size().
-    for (size_t Guard = 0; Guard <= Steps.size(); ++Guard) {
-      const Step *S = find(Usr);
-      const FunctionFact *F = G.fn(Usr);
-      if (!S || !F)
-        break;
-      if (S->Call < 0) {
-        Notes.push_back({S->Local.At, "'" + displayName(S->Local.Api) + "' " +
-                                          kindPhrase(S->Local.Kind) + " here"});
-        return S->Local;
-      }
-      const CallFact &C = F->Calls[S->Call];
-      Notes.push_back(callNote(*F, C));
-      Usr = C.Callee;
-    }
-    return Site();
+  const std::string &alternative() const {
+    static const std::string None;
+    return Fact ? Fact->Alternative : None;
   }
 };
+
+bool sitesWaitForLocks(const AcquireFact &A) { return A.BlocksThread && !A.Try; }
 
 std::vector<Site> apiSites(const FunctionFact &F, bool LockWaits) {
   std::vector<Site> Out;
   for (const auto &B : F.Blocking) {
     if (!LockWaits && !B.OnlyIn.empty())
       continue;
-    Out.push_back({B.At, B.Api, B.Kind, B.Alternative, &B});
+    Out.push_back({&B, nullptr});
   }
   if (LockWaits)
     for (const auto &A : F.Acquires)
-      if (A.BlocksThread && !A.Try)
-        Out.push_back({A.At, A.Lock.Id, "lock-wait", "", nullptr});
-  std::sort(Out.begin(), Out.end(),
-            [](const Site &A, const Site &B) { return A.At < B.At; });
+      if (sitesWaitForLocks(A))
+        Out.push_back({nullptr, &A});
+  std::stable_sort(Out.begin(), Out.end(), [](const Site &A, const Site &B) {
+    return A.at() < B.at();
+  });
   return Out;
 }
+
+/// A call: the function making it and its index in that function's Calls.
+struct CallRef {
+  unsigned Caller;
+  unsigned Call;
+};
+
+/// The call graph over the merged facts: functions by id (USR order), every
+/// call resolved once to its callee's id, and the callers of each function.
+class Graph {
+public:
+  explicit Graph(const Program &P) : P(P), Fns(P.functions()) {
+    size_t N = Fns.size();
+    CallBase.assign(N + 1, 0);
+    for (size_t I = 0; I < N; ++I)
+      CallBase[I + 1] = CallBase[I] + Fns[I]->Calls.size();
+    Callees.resize(CallBase[N]);
+    CallerBase.assign(N + 1, 0);
+    for (size_t I = 0; I < N; ++I)
+      for (size_t C = 0; C < Fns[I]->Calls.size(); ++C) {
+        int Callee = P.id(Fns[I]->Calls[C].Callee);
+        Callees[CallBase[I] + C] = Callee;
+        if (Callee >= 0)
+          ++CallerBase[Callee + 1];
+      }
+    for (size_t I = 0; I < N; ++I)
+      CallerBase[I + 1] += CallerBase[I];
+    CallerList.resize(CallerBase[N]);
+    std::vector<size_t> Fill(CallerBase.begin(), CallerBase.end() - 1);
+    for (unsigned I = 0; I < N; ++I)
+      for (unsigned C = 0; C < Fns[I]->Calls.size(); ++C)
+        if (int Callee = Callees[CallBase[I] + C]; Callee >= 0)
+          CallerList[Fill[Callee]++] = {I, C};
+  }
+  unsigned size() const { return Fns.size(); }
+  const FunctionFact &fn(unsigned I) const { return *Fns[I]; }
+  int id(const std::string &Usr) const { return P.id(Usr); }
+  /// The callee of call \p Call of function \p F, or -1 when no TU has it.
+  int callee(unsigned F, size_t Call) const {
+    return Callees[CallBase[F] + Call];
+  }
+  llvm::ArrayRef<CallRef> callers(unsigned F) const {
+    return llvm::ArrayRef<CallRef>(CallerList)
+        .slice(CallerBase[F], CallerBase[F + 1] - CallerBase[F]);
+  }
+  /// Functions from which some function satisfying \p Local is reachable
+  /// through calls (themselves included).
+  template <typename Pred> std::vector<char> reaching(Pred Local) const {
+    std::vector<char> Out(size(), 0);
+    std::vector<unsigned> Work;
+    for (unsigned I = 0; I < size(); ++I)
+      if (Local(I)) {
+        Out[I] = 1;
+        Work.push_back(I);
+      }
+    while (!Work.empty()) {
+      unsigned F = Work.back();
+      Work.pop_back();
+      for (const CallRef &R : callers(F))
+        if (!Out[R.Caller]) {
+          Out[R.Caller] = 1;
+          Work.push_back(R.Caller);
+        }
+    }
+    return Out;
+  }
+
+  const Program &P;
+
+private:
+  const std::vector<const FunctionFact *> &Fns;
+  std::vector<size_t> CallBase;
+  std::vector<int> Callees;
+  std::vector<size_t> CallerBase;
+  std::vector<CallRef> CallerList;
+};
+
+/// Shortest path, for every function, to a blocking API call: either one in
+/// the function itself or a call to a function that has one.
+struct MayBlock {
+  struct Step {
+    unsigned Dist = 0;
+    int Call = -1; ///< Call index to follow, or -1 when the site is local.
+    Site Local;
+  };
+  std::vector<std::optional<Step>> Steps;
+
+  explicit MayBlock(const Graph &G) : Steps(G.size()) {
+    std::deque<unsigned> Queue;
+    for (unsigned I = 0; I < G.size(); ++I) {
+      // The first site in source order, as apiSites would sort them.
+      Site First;
+      for (const auto &B : G.fn(I).Blocking)
+        if (B.OnlyIn.empty() && (!First.valid() || B.At < First.at()))
+          First = {&B, nullptr};
+      if (!First.valid())
+        continue;
+      Steps[I] = Step{0, -1, First};
+      Queue.push_back(I);
+    }
+    while (!Queue.empty()) {
+      unsigned F = Queue.front();
+      Queue.pop_front();
+      unsigned D = Steps[F]->Dist;
+      // Calling a coroutine only creates it; its body runs when awaited or
+      // spawned, as its own entry.
+      if (isCoroutine(G.fn(F)))
+        continue;
+      for (const CallRef &R : G.callers(F)) {
+        if (Steps[R.Caller])
+          continue;
+        Steps[R.Caller] = Step{D + 1, static_cast<int>(R.Call), Site()};
+        Queue.push_back(R.Caller);
+      }
+    }
+  }
+
+  const Step *find(int F) const {
+    return F < 0 || !Steps[F] ? nullptr : &*Steps[F];
+  }
+
+  /// Notes from \p F down to its blocking site; returns that site.
+  Site chain(const Graph &G, int F, std::vector<Note> &Notes) const {
+    // Each step lowers the distance, so the walk ends within Steps.size().
+    for (size_t Guard = 0; Guard <= Steps.size(); ++Guard) {
+      const Step *S = find(F);
+      if (!S)
+        break;
+      if (S->Call < 0) {
+        Notes.push_back({S->Local.at(), "'" + displayName(S->Local.api()) +
+                                            "' " + kindPhrase(S->Local.kind()) +
+                                            " here"});
+        return S->Local;
+      }
+      const FunctionFact &Fn = G.fn(F);
+      Notes.push_back(callNote(Fn, Fn.Calls[S->Call]));
+      F = G.callee(F, S->Call);
+    }
+    return Site();
+  }
+};
 
 /// The lock a finding names: the most recent one held, except the one a
 /// condition wait releases.
@@ -208,10 +320,11 @@ const HeldLock *namedLock(const std::vector<HeldLock> &Held,
   return nullptr;
 }
 
-void blockingUnderLock(const Graph &G, std::vector<Finding> &Out) {
+void blockingUnderLock(const Graph &G, const MayBlock &MB,
+                       std::vector<Finding> &Out) {
   const char *Rule = rules::BlockingUnderLock;
-  MayBlock MB(G, [](const FunctionFact &F) { return apiSites(F, false); });
-  for (const auto &[Usr, F] : G.P.functions()) {
+  for (unsigned Id = 0; Id < G.size(); ++Id) {
+    const FunctionFact &F = G.fn(Id);
     for (const auto &B : F.Blocking) {
       if (!B.OnlyIn.empty())
         continue;
@@ -227,21 +340,23 @@ void blockingUnderLock(const Graph &G, std::vector<Finding> &Out) {
         Fd.Notes.push_back({B.At, "non-blocking alternative: " + B.Alternative});
       Out.push_back(std::move(Fd));
     }
-    for (const auto &C : F.Calls) {
+    for (size_t I = 0; I < F.Calls.size(); ++I) {
+      const CallFact &C = F.Calls[I];
       if (C.Held.empty())
         continue;
-      const MayBlock::Step *S = MB.find(C.Callee);
-      if (!S)
+      int Callee = G.callee(Id, I);
+      if (!MB.find(Callee))
         continue;
       std::vector<Note> Chain;
-      Site End = MB.chain(G, C.Callee, Chain);
+      Site End = MB.chain(G, Callee, Chain);
       const HeldLock *L =
           namedLock(C.Held, End.Fact ? End.Fact->ReleasesLock : "");
       if (!L)
         continue;
       Finding Fd = makeFinding(Rule, C.At,
                  "call to '" + displayName(C.CalleeName) + "' may block in '" +
-                     displayName(End.Api) + "' while '" + L->Id + "' is held",
+                     displayName(End.valid() ? End.api() : "") + "' while '" +
+                     L->Id + "' is held",
                  F.Name);
       Fd.Notes.push_back({L->AcquiredAt, "'" + L->Id + "' acquired here"});
       Fd.Flow.push_back({C.At, "'" + displayName(F.Name) + "' calls '" +
@@ -269,42 +384,46 @@ void blockingUnderLock(const Graph &G, std::vector<Finding> &Out) {
 }
 
 struct Entry {
-  std::string Target;
+  unsigned Target;
   std::string Context;
   SourceLoc At;
   std::string Description; ///< "the handler posted at server.cpp:40"
 };
 
+/// Where loop code starts. A callable no TU defines starts nothing visible.
 std::vector<Entry> entries(const Graph &G, const RuleSet &Rules,
                            const AnalysisOptions &Opts) {
   std::vector<Entry> Out;
-  std::set<std::string> Seen;
   // A stackful coroutine spawned onto a thread pool is not loop code, even
   // though its yield_context parameter says "coroutine".
-  std::set<std::string> HandedOff;
-  for (const auto &[Usr, F] : G.P.functions())
-    for (const auto &S : F.Spawns)
+  std::vector<char> HandedOff(G.size(), 0);
+  for (unsigned Id = 0; Id < G.size(); ++Id)
+    for (const auto &S : G.fn(Id).Spawns)
       if (S.Context.empty())
-        HandedOff.insert(S.Target);
-  for (const auto &[Usr, F] : G.P.functions()) {
-    bool OnPool =
-        F.EntryReason == "the stackful coroutine" && HandedOff.count(Usr);
+        if (int T = G.id(S.Target); T >= 0)
+          HandedOff[T] = 1;
+  for (unsigned Id = 0; Id < G.size(); ++Id) {
+    const FunctionFact &F = G.fn(Id);
+    bool OnPool = F.EntryReason == "the stackful coroutine" && HandedOff[Id];
     if (!F.EntryContext.empty() && !OnPool &&
-        (F.EntryContext != "coroutine" || Opts.UnknownCoroutinesOnLoop) &&
-        Seen.insert(Usr + "\n" + F.EntryContext).second)
-      Out.push_back({Usr, F.EntryContext, F.At,
+        (F.EntryContext != "coroutine" || Opts.UnknownCoroutinesOnLoop))
+      Out.push_back({Id, F.EntryContext, F.At,
                      F.EntryReason + " '" + displayName(F.Name) + "' at " +
                          where(F.At)});
-    for (const auto &S : F.Spawns)
+    for (const auto &S : F.Spawns) {
+      if (S.Context.empty())
+        continue;
+      int T = G.id(S.Target);
       // A coroutine spawned onto the loop is one entry, not two.
-      if (!S.Context.empty() && !(G.fn(S.Target) &&
-                                  G.fn(S.Target)->EntryContext == S.Context))
-        Out.push_back(
-            {S.Target, S.Context, S.At,
-             (Rules.context(S.Context).Entry.empty()
-                  ? "the callable passed to '" + displayName(S.Via) + "'"
-                  : Rules.context(S.Context).Entry) +
-                 " at " + where(S.At)});
+      if (T < 0 || G.fn(T).EntryContext == S.Context)
+        continue;
+      Out.push_back(
+          {static_cast<unsigned>(T), S.Context, S.At,
+           (Rules.context(S.Context).Entry.empty()
+                ? "the callable passed to '" + displayName(S.Via) + "'"
+                : Rules.context(S.Context).Entry) +
+               " at " + where(S.At)});
+    }
   }
   return Out;
 }
@@ -312,25 +431,37 @@ std::vector<Entry> entries(const Graph &G, const RuleSet &Rules,
 /// Where each lock is held across something that blocks: directly, through
 /// a call, or across a suspension. A loop thread waiting for such a lock
 /// waits for that blocking work.
-std::map<std::string, Note> heldAcrossBlocking(const Graph &G) {
+std::map<std::string, Note> heldAcrossBlocking(const Graph &G,
+                                               const MayBlock &MB) {
   std::map<std::string, Note> Out;
-  MayBlock MB(G, [](const FunctionFact &F) { return apiSites(F, false); });
-  for (const auto &[Usr, F] : G.P.functions()) {
+  auto Add = [&](const std::string &Lock, const SourceLoc &At,
+                 const auto &Message) {
+    if (!Out.count(Lock))
+      Out.emplace(Lock, Note{At, Message()});
+  };
+  for (unsigned Id = 0; Id < G.size(); ++Id) {
+    const FunctionFact &F = G.fn(Id);
     for (const auto &B : F.Blocking)
       if (B.OnlyIn.empty())
         for (const auto &H : B.Held)
           if (H.Id != B.ReleasesLock)
-            Out.emplace(H.Id, Note{B.At, "'" + H.Id + "' is held across '" +
-                                             displayName(B.Api) + "' here"});
-    for (const auto &C : F.Calls)
-      if (!C.Held.empty() && MB.find(C.Callee))
+            Add(H.Id, B.At, [&] {
+              return "'" + H.Id + "' is held across '" + displayName(B.Api) +
+                     "' here";
+            });
+    for (size_t I = 0; I < F.Calls.size(); ++I) {
+      const CallFact &C = F.Calls[I];
+      if (!C.Held.empty() && MB.find(G.callee(Id, I)))
         for (const auto &H : C.Held)
-          Out.emplace(H.Id, Note{C.At, "'" + H.Id + "' is held across a "
-                                                    "call that may block here"});
+          Add(H.Id, C.At, [&] {
+            return "'" + H.Id + "' is held across a call that may block here";
+          });
+    }
     for (const auto &S : F.Suspends)
       for (const auto &H : S.Held)
-        Out.emplace(H.Id, Note{S.At, "'" + H.Id + "' is held across '" +
-                                         S.What + "' here"});
+        Add(H.Id, S.At, [&] {
+          return "'" + H.Id + "' is held across '" + S.What + "' here";
+        });
   }
   return Out;
 }
@@ -338,36 +469,43 @@ std::map<std::string, Note> heldAcrossBlocking(const Graph &G) {
 /// Breadth-first from an entry along calls. Spawns are not calls, so a
 /// handoff to another thread ends the context; a coroutine called from here
 /// is its own entry; a foreign API's body (a trampoline) is not followed.
+/// Only functions in \p Relevant (those that can reach what the rule looks
+/// for) are entered: every function on a shortest path to a site is one, so
+/// the chains are the same as without the pruning.
 /// \p Visit gets each function reached and the chain of calls to it.
 template <typename VisitFn>
-void walkFromEntry(const Graph &G, const Entry &E, VisitFn Visit) {
-  std::map<std::string, std::pair<std::string, size_t>> Parent;
-  std::deque<std::string> Queue{E.Target};
-  Parent[E.Target] = {"", 0};
-  auto Chain = [&](const std::string &Usr) {
+void walkFromEntry(const Graph &G, const std::vector<char> &Relevant,
+                   const Entry &E, VisitFn Visit) {
+  if (!Relevant[E.Target])
+    return;
+  // Callee -> (caller, call index); the entry has no caller.
+  std::unordered_map<unsigned, std::pair<int, unsigned>> Parent;
+  std::deque<unsigned> Queue{E.Target};
+  Parent[E.Target] = {-1, 0};
+  auto Chain = [&](unsigned F) {
     std::vector<Note> Steps;
-    for (std::string Cur = Usr; !Parent[Cur].first.empty();
-         Cur = Parent[Cur].first) {
-      const FunctionFact *Caller = G.fn(Parent[Cur].first);
-      const CallFact &C = Caller->Calls[Parent[Cur].second];
-      Steps.push_back(callNote(*Caller, C));
+    for (unsigned Cur = F; Parent[Cur].first >= 0;) {
+      const auto [Caller, Call] = Parent[Cur];
+      const FunctionFact &CF = G.fn(Caller);
+      Steps.push_back(callNote(CF, CF.Calls[Call]));
+      Cur = Caller;
     }
     std::reverse(Steps.begin(), Steps.end());
     return Steps;
   };
   while (!Queue.empty()) {
-    std::string Usr = Queue.front();
+    unsigned Id = Queue.front();
     Queue.pop_front();
-    const FunctionFact *F = G.fn(Usr);
-    if (!F)
-      continue;
-    Visit(Usr, *F, Chain);
-    for (size_t I = 0; I < F->Calls.size(); ++I) {
-      const std::string &Callee = F->Calls[I].Callee;
-      const FunctionFact *CF = G.fn(Callee);
-      if (Parent.count(Callee) || isCoroutine(CF) || (CF && CF->ForeignApi))
+    const FunctionFact &F = G.fn(Id);
+    Visit(Id, F, Chain);
+    for (unsigned I = 0; I < F.Calls.size(); ++I) {
+      int Callee = G.callee(Id, I);
+      if (Callee < 0 || !Relevant[Callee] || Parent.count(Callee))
         continue;
-      Parent[Callee] = {Usr, I};
+      const FunctionFact &CF = G.fn(Callee);
+      if (isCoroutine(CF) || CF.ForeignApi)
+        continue;
+      Parent[Callee] = {static_cast<int>(Id), I};
       Queue.push_back(Callee);
     }
   }
@@ -386,16 +524,21 @@ void addLoopEvidence(Finding &Fd, const Entry &E, std::vector<Note> Steps,
   Fd.Flow.push_back({At, What});
 }
 
-void blockingOnEventLoop(const Graph &G, const RuleSet &Rules,
-                         const AnalysisOptions &Opts,
-                         std::vector<Finding> &Out) {
+void blockingOnEventLoop(const Graph &G, const MayBlock &MB,
+                         const std::vector<Entry> &Entries,
+                         const RuleSet &Rules, std::vector<Finding> &Out) {
   const char *Rule = rules::BlockingOnEventLoop;
-  std::map<std::string, Note> LongHeld = heldAcrossBlocking(G);
-  for (const Entry &E : entries(G, Rules, Opts)) {
+  std::map<std::string, Note> LongHeld = heldAcrossBlocking(G, MB);
+  std::vector<char> Relevant = G.reaching([&](unsigned Id) {
+    const FunctionFact &F = G.fn(Id);
+    return !F.Blocking.empty() ||
+           std::any_of(F.Acquires.begin(), F.Acquires.end(), sitesWaitForLocks);
+  });
+  for (const Entry &E : Entries) {
     const ContextInfo &CI = Rules.context(E.Context);
     std::set<std::pair<SourceLoc, std::string>> Reported;
-    walkFromEntry(G, E, [&](const std::string &Usr, const FunctionFact &F,
-                            auto &Chain) {
+    walkFromEntry(G, Relevant, E, [&](unsigned Id, const FunctionFact &F,
+                                      auto &Chain) {
       for (const Site &S : apiSites(F, true)) {
         if (S.Fact && !S.Fact->OnlyIn.empty() &&
             std::find(S.Fact->OnlyIn.begin(), S.Fact->OnlyIn.end(),
@@ -403,33 +546,33 @@ void blockingOnEventLoop(const Graph &G, const RuleSet &Rules,
           continue;
         // Briefly held mutexes are the norm on loop threads; waiting for
         // one matters when its holder can block.
-        auto Long = S.Fact ? LongHeld.end() : LongHeld.find(S.Api);
+        auto Long = S.Fact ? LongHeld.end() : LongHeld.find(S.api());
         if (!S.Fact && !CI.AllLockWaits && Long == LongHeld.end())
           continue;
-        if (!Reported.insert({S.At, S.Api}).second)
+        if (!Reported.insert({S.at(), S.api()}).second)
           continue;
-        std::string What = S.Fact ? "'" + displayName(S.Api) + "'"
-                                  : "locking '" + S.Api + "'";
-        Finding Fd = makeFinding(Rule, S.At,
+        std::string What = S.Fact ? "'" + displayName(S.api()) + "'"
+                                  : "locking '" + S.api() + "'";
+        Finding Fd = makeFinding(Rule, S.at(),
                                  What + " blocks " + CI.Thread +
                                      "; this code runs in " + E.Description,
                                  F.Name);
-        addLoopEvidence(Fd, E, Chain(Usr), S.At,
-                        What + " " + kindPhrase(S.Kind) + " here");
+        addLoopEvidence(Fd, E, Chain(Id), S.at(),
+                        What + " " + kindPhrase(S.kind()) + " here");
         if (Long != LongHeld.end())
           Fd.Notes.push_back(Long->second);
         bool Fixed = false;
         if (S.Fact)
           for (const auto &CF : S.Fact->Fixes)
-            if (CF.Context == E.Context && (!CF.Direct || Usr == E.Target)) {
+            if (CF.Context == E.Context && (!CF.Direct || Id == E.Target)) {
               Fd.Fixes = CF.Edits;
               Fixed = true;
               break;
             }
-        if (!Fixed && !S.Alternative.empty())
-          Fd.Notes.push_back({S.At, "use " + S.Alternative + " instead"});
+        if (!Fixed && !S.alternative().empty())
+          Fd.Notes.push_back({S.at(), "use " + S.alternative() + " instead"});
         else if (!Fixed)
-          Fd.Notes.push_back({S.At, CI.Handoff});
+          Fd.Notes.push_back({S.at(), CI.Handoff});
         Out.push_back(std::move(Fd));
       }
     });
@@ -437,35 +580,49 @@ void blockingOnEventLoop(const Graph &G, const RuleSet &Rules,
 }
 
 /// Is a call to \p F a call into code nobody here can see?
-bool isForeign(const FunctionFact *F, const AnalysisOptions &Opts) {
-  if (!F)
-    return false;
-  if (F->ForeignApi)
+bool isForeign(const FunctionFact &F, const AnalysisOptions &Opts) {
+  if (F.ForeignApi)
     return true;
-  if (F->HasBody || !F->ExternC)
+  if (F.HasBody || !F.ExternC)
     return false;
-  if (F->InSystemHeader && !Opts.StrictForeign)
+  if (F.InSystemHeader && !Opts.StrictForeign)
     return false;
   if (Opts.ForeignHeaders) {
-    if (!std::regex_search(F->At.File, *Opts.ForeignHeaders))
+    if (!std::regex_search(F.At.File, *Opts.ForeignHeaders))
       return false;
   }
   return true;
 }
 
-void foreignCallWithoutHandoff(const Graph &G, const RuleSet &Rules,
+void foreignCallWithoutHandoff(const Graph &G,
+                               const std::vector<Entry> &Entries,
+                               const RuleSet &Rules,
                                const AnalysisOptions &Opts,
                                std::vector<Finding> &Out) {
   const char *Rule = rules::ForeignCallWithoutHandoff;
-  for (const Entry &E : entries(G, Rules, Opts)) {
+  std::vector<char> Foreign(G.size());
+  for (unsigned Id = 0; Id < G.size(); ++Id)
+    Foreign[Id] = isForeign(G.fn(Id), Opts);
+  auto IsForeignCall = [&](unsigned Id, size_t Call) {
+    int Callee = G.callee(Id, Call);
+    return Callee >= 0 && Foreign[Callee];
+  };
+  std::vector<char> Relevant = G.reaching([&](unsigned Id) {
+    for (size_t I = 0; I < G.fn(Id).Calls.size(); ++I)
+      if (IsForeignCall(Id, I))
+        return true;
+    return false;
+  });
+  for (const Entry &E : Entries) {
     const ContextInfo &CI = Rules.context(E.Context);
     std::set<SourceLoc> Reported;
-    walkFromEntry(G, E, [&](const std::string &Usr, const FunctionFact &F,
-                            auto &Chain) {
-      for (const CallFact &C : F.Calls) {
-        const FunctionFact *Callee = G.fn(C.Callee);
-        if (!isForeign(Callee, Opts) || !Reported.insert(C.At).second)
+    walkFromEntry(G, Relevant, E, [&](unsigned Id, const FunctionFact &F,
+                                      auto &Chain) {
+      for (size_t I = 0; I < F.Calls.size(); ++I) {
+        const CallFact &C = F.Calls[I];
+        if (!IsForeignCall(Id, I) || !Reported.insert(C.At).second)
           continue;
+        const FunctionFact &Callee = G.fn(G.callee(Id, I));
         std::string Name = displayName(C.CalleeName);
         Finding Fd = makeFinding(
             Rule, C.At,
@@ -474,12 +631,12 @@ void foreignCallWithoutHandoff(const Graph &G, const RuleSet &Rules,
                 "blocks, every task on this thread stalls; this code runs in " +
                 E.Description,
             F.Name);
-        addLoopEvidence(Fd, E, Chain(Usr), C.At,
+        addLoopEvidence(Fd, E, Chain(Id), C.At,
                         "'" + Name + "' is called here");
-        if (Callee->At.valid() && !Callee->ForeignApi)
-          Fd.Notes.push_back({Callee->At, "'" + Name +
-                                              "' is declared here, with no "
-                                              "definition in the program"});
+        if (Callee.At.valid() && !Callee.ForeignApi)
+          Fd.Notes.push_back({Callee.At, "'" + Name +
+                                             "' is declared here, with no "
+                                             "definition in the program"});
         Fd.Notes.push_back({C.At, CI.Handoff});
         Out.push_back(std::move(Fd));
       }
@@ -487,157 +644,287 @@ void foreignCallWithoutHandoff(const Graph &G, const RuleSet &Rules,
   }
 }
 
-/// A lock-order edge "From held, then To taken", with its evidence.
-struct LockEdge {
-  HeldLock From;  ///< Held, with where it was taken.
-  SourceLoc To;   ///< Where the second lock is taken (or the call leading there).
-  bool ToShared = false;
-  std::string Function;
-  std::vector<Note> Through; ///< Calls from the function to the acquisition.
-  /// Adjacent RAII guards of one scope, rewritable as one scoped_lock.
-  std::vector<FixFact> Fix;
+/// Lock names interned in name order, so maps keyed by id iterate as maps
+/// keyed by name would; a lock passed as parameter N is the key -1 - N.
+class LockNames {
+public:
+  explicit LockNames(const Graph &G) {
+    std::unordered_set<std::string_view> Seen;
+    auto See = [&](const std::vector<HeldLock> &Held) {
+      for (const HeldLock &H : Held)
+        Seen.insert(H.Id);
+    };
+    for (unsigned Id = 0; Id < G.size(); ++Id) {
+      const FunctionFact &F = G.fn(Id);
+      for (const AcquireFact &A : F.Acquires) {
+        Seen.insert(A.Lock.Id);
+        See(A.Held);
+      }
+      for (const CallFact &C : F.Calls) {
+        See(C.Held);
+        for (const ArgLock &L : C.ArgLocks)
+          Seen.insert(L.Id);
+      }
+    }
+    for (const DeclaredOrder &O : G.P.orders()) {
+      Seen.insert(O.First);
+      Seen.insert(O.Second);
+    }
+    Names.assign(Seen.begin(), Seen.end());
+    std::sort(Names.begin(), Names.end());
+    for (size_t I = 0; I < Names.size(); ++I)
+      Ids.emplace(Names[I], I);
+  }
+  int id(const std::string &Name) const { return Ids.at(Name); }
+  static int paramKey(int Param) { return -1 - Param; }
+  std::string display(int Key) const {
+    return Key < 0 ? "parameter " + std::to_string(-1 - Key)
+                   : std::string(Names[Key]);
+  }
+  const std::string_view &name(int Id) const { return Names[Id]; }
+  size_t size() const { return Names.size(); }
+
+private:
+  std::vector<std::string_view> Names; ///< Views of the facts' strings.
+  std::unordered_map<std::string_view, int> Ids;
 };
 
 /// What a function acquires, directly or through calls, with the first
-/// witness of each lock.
+/// witness of each lock. Views the facts.
 struct Acq {
-  SourceLoc At;
+  const SourceLoc *At;
   bool Shared = false;
   int Call = -1; ///< -1: taken directly in the function.
-  std::string Instance;
+  const std::string *Instance;
   int Param = -1;
 };
 
 class LockGraph {
 public:
-  explicit LockGraph(const Graph &G) : G(G) { summarize(); }
+  LockGraph(const Graph &G, const LockNames &Locks)
+      : G(G), Locks(Locks), Acquires(G.size()) {
+    summarize();
+  }
 
   /// Per-function acquisitions, transitive through calls. A mutex the
   /// callee receives as a parameter becomes the caller's argument.
   void summarize() {
-    for (const auto &[Usr, F] : G.P.functions())
-      for (const auto &A : F.Acquires)
+    std::deque<unsigned> Work;
+    std::vector<char> Queued(G.size(), 0);
+    for (unsigned Id = 0; Id < G.size(); ++Id) {
+      for (const auto &A : G.fn(Id).Acquires)
         if (!A.Try)
-          Acquires[Usr].emplace(key(A.Lock.Id, A.Lock.Param),
-                                Acq{A.At, A.Lock.Shared, -1, A.Lock.Instance,
-                                    A.Lock.Param});
+          Acquires[Id].emplace(
+              key(A.Lock),
+              Acq{&A.At, A.Lock.Shared, -1, &A.Lock.Instance, A.Lock.Param});
+      if (!Acquires[Id].empty()) {
+        Work.push_back(Id);
+        Queued[Id] = 1;
+      }
+    }
     // Worklist: when a function's set grows, only its callers can change,
     // and each of them only by what the callee gained.
-    std::deque<std::string> Work;
-    std::set<std::string> Queued;
-    for (const auto &[Usr, A] : Acquires) {
-      Work.push_back(Usr);
-      Queued.insert(Usr);
-    }
     while (!Work.empty()) {
-      std::string Callee = Work.front();
+      unsigned Callee = Work.front();
       Work.pop_front();
-      Queued.erase(Callee);
-      auto Callers = G.Callers.find(Callee);
-      auto Mine = Acquires.find(Callee);
-      if (Callers == G.Callers.end() || Mine == Acquires.end())
+      Queued[Callee] = 0;
+      const auto &Mine = Acquires[Callee];
+      if (Mine.empty())
         continue;
-      for (const auto &[Caller, CallIdx] : Callers->second) {
-        if (Caller->Usr == Callee)
+      for (const CallRef &R : G.callers(Callee)) {
+        if (R.Caller == Callee)
           continue;
-        const CallFact &C = Caller->Calls[CallIdx];
-        auto &Into = Acquires[Caller->Usr];
+        const CallFact &C = G.fn(R.Caller).Calls[R.Call];
+        auto &Into = Acquires[R.Caller];
         bool Grew = false;
-        for (const auto &[K, A] : Mine->second) {
+        for (const auto &[K, A] : Mine) {
           auto Mapped = mapToCaller(C, K, A);
           if (!Mapped)
             continue;
           Grew |= Into.emplace(Mapped->first,
-                               Acq{C.At, A.Shared, static_cast<int>(CallIdx),
+                               Acq{&C.At, A.Shared, static_cast<int>(R.Call),
                                    Mapped->second, -1})
                       .second;
         }
-        if (Grew && Queued.insert(Caller->Usr).second)
-          Work.push_back(Caller->Usr);
+        if (Grew && !Queued[R.Caller]) {
+          Queued[R.Caller] = 1;
+          Work.push_back(R.Caller);
+        }
       }
     }
   }
 
-  static std::string key(const std::string &Id, int Param) {
-    return Param >= 0 ? "\x01" + std::to_string(Param) : Id;
+  int key(const HeldLock &L) const {
+    return L.Param >= 0 ? LockNames::paramKey(L.Param) : Locks.id(L.Id);
   }
 
-  /// The lock id and instance a callee's acquisition has in the caller.
-  static std::optional<std::pair<std::string, std::string>>
-  mapToCaller(const CallFact &C, const std::string &Key, const Acq &A) {
+  /// The lock key and instance a callee's acquisition has in the caller.
+  std::optional<std::pair<int, const std::string *>>
+  mapToCaller(const CallFact &C, int Key, const Acq &A) const {
+    static const std::string This = "this", Unknown = "?";
     if (A.Param >= 0) {
       for (const ArgLock &L : C.ArgLocks)
         if (L.Index == A.Param)
-          return std::make_pair(L.Id, L.Instance);
+          return std::make_pair(Locks.id(L.Id), &L.Instance);
       return std::nullopt;
     }
-    std::string Inst = A.Instance;
-    if (Inst == "this")
-      Inst = C.ThisCall ? "this" : "?";
-    else if (!Inst.empty())
-      Inst = "?";
+    const std::string *Inst = A.Instance;
+    if (*Inst == "this")
+      Inst = C.ThisCall ? &This : &Unknown;
+    else if (!Inst->empty())
+      Inst = &Unknown;
     return std::make_pair(Key, Inst);
   }
 
-  /// Notes from a call in \p Usr down to where lock \p K is taken.
-  std::vector<Note> throughCalls(std::string Usr, std::string K) {
+  /// Notes from a call in \p F down to where lock \p K is taken.
+  std::vector<Note> throughCalls(int F, int K) const {
     std::vector<Note> Notes;
-    for (unsigned Guard = 0; Guard < 1000; ++Guard) {
-      const FunctionFact *F = G.fn(Usr);
-      auto It = Acquires[Usr].find(K);
-      if (!F || It == Acquires[Usr].end())
+    for (unsigned Guard = 0; Guard < 1000 && F >= 0; ++Guard) {
+      auto It = Acquires[F].find(K);
+      if (It == Acquires[F].end())
         break;
       const Acq &A = It->second;
       if (A.Call < 0) {
-        Notes.push_back({A.At, "'" + displayLock(K) + "' acquired here"});
+        Notes.push_back({*A.At, "'" + Locks.display(K) + "' acquired here"});
         break;
       }
-      const CallFact &C = F->Calls[A.Call];
-      Notes.push_back(callNote(*F, C));
+      const FunctionFact &Fn = G.fn(F);
+      const CallFact &C = Fn.Calls[A.Call];
+      Notes.push_back(callNote(Fn, C));
       // Follow the callee's key: the parameter it was passed in, if any.
-      auto Callee = Acquires.find(C.Callee);
-      std::string Next = K;
-      if (Callee != Acquires.end() && !Callee->second.count(K))
-        for (const auto &[CK, CA] : Callee->second)
+      int Callee = G.callee(F, A.Call);
+      int Next = K;
+      if (Callee >= 0 && !Acquires[Callee].count(K))
+        for (const auto &[CK, CA] : Acquires[Callee])
           if (CA.Param >= 0)
             for (const ArgLock &L : C.ArgLocks)
-              if (L.Index == CA.Param && L.Id == K)
+              if (L.Index == CA.Param && Locks.id(L.Id) == K)
                 Next = CK;
       K = Next;
-      Usr = C.Callee;
+      F = Callee;
     }
     return Notes;
   }
 
-  std::string displayLock(const std::string &K) {
-    return K.empty() || K[0] != '\x01' ? K : "parameter " + K.substr(1);
-  }
-
   const Graph &G;
-  std::map<std::string, std::map<std::string, Acq>> Acquires;
+  const LockNames &Locks;
+  std::vector<std::map<int, Acq>> Acquires;
 };
 
 bool sameInstance(const std::string &A, const std::string &B) {
   return A == B && A != "?" && A != "param";
 }
 
+/// A lock-order edge "From held, then To taken". Its evidence is computed
+/// only for the edges of reported cycles: most edges never are.
+struct LockEdge {
+  const HeldLock *From; ///< Held, with where it was taken.
+  const SourceLoc *To;  ///< Where the second lock is taken (or the call leading there).
+  bool ToShared = false;
+  const std::string *Function;
+  /// How the function reaches the acquisition: taken directly (Direct), a
+  /// declared order (Declared), or call \p Call of function \p Fn whose
+  /// callee takes lock key \p Key.
+  const AcquireFact *Direct = nullptr;
+  const DeclaredOrder *Declared = nullptr;
+  int Fn = -1;
+  unsigned Call = 0;
+  int Key = 0;
+  /// Adjacent RAII guards of one scope, rewritable as one scoped_lock.
+  const std::vector<FixFact> *Fix = nullptr;
+
+  std::vector<Note> through(const LockGraph &LG) const {
+    if (Direct)
+      return {{Direct->At, "'" + Direct->Lock.Id + "' acquired here"}};
+    if (Declared)
+      return {{Declared->At, "declared: '" + Declared->First +
+                                 "' is acquired before '" + Declared->Second +
+                                 "'"}};
+    const FunctionFact &F = LG.G.fn(Fn);
+    std::vector<Note> Out{callNote(F, F.Calls[Call])};
+    auto Rest = LG.throughCalls(LG.G.callee(Fn, Call), Key);
+    Out.insert(Out.end(), Rest.begin(), Rest.end());
+    return Out;
+  }
+};
+
 /// The graph lockOrderInversion built, for --lock-graph.
 struct LockGraphPicture {
   std::set<std::pair<std::string, std::string>> Edges, CycleEdges;
 };
 
+/// Tarjan's strongly connected components of \p Edges (nodes 0..N-1), each
+/// sorted, without recursion: lock chains can be long.
+template <typename EdgeMap>
+std::vector<std::vector<int>> components(const std::vector<EdgeMap> &Edges) {
+  int N = Edges.size();
+  std::vector<int> Index(N, -1), Low(N, 0);
+  std::vector<char> OnStack(N, 0);
+  std::vector<int> Stack;
+  std::vector<std::vector<int>> Sccs;
+  int Counter = 0;
+  struct Frame {
+    int V;
+    typename EdgeMap::const_iterator Next;
+  };
+  std::vector<Frame> Calls;
+  for (int Root = 0; Root < N; ++Root) {
+    if (Index[Root] >= 0)
+      continue;
+    auto Enter = [&](int V) {
+      Index[V] = Low[V] = Counter++;
+      Stack.push_back(V);
+      OnStack[V] = 1;
+      Calls.push_back({V, Edges[V].begin()});
+    };
+    Enter(Root);
+    while (!Calls.empty()) {
+      Frame &Fr = Calls.back();
+      int V = Fr.V;
+      if (Fr.Next != Edges[V].end()) {
+        int W = Fr.Next->first;
+        ++Fr.Next;
+        if (Index[W] < 0)
+          Enter(W);
+        else if (OnStack[W])
+          Low[V] = std::min(Low[V], Index[W]);
+        continue;
+      }
+      Calls.pop_back();
+      if (!Calls.empty())
+        Low[Calls.back().V] = std::min(Low[Calls.back().V], Low[V]);
+      if (Low[V] != Index[V])
+        continue;
+      std::vector<int> Scc;
+      int W;
+      do {
+        W = Stack.back();
+        Stack.pop_back();
+        OnStack[W] = 0;
+        Scc.push_back(W);
+      } while (W != V);
+      if (Scc.size() > 1) {
+        std::sort(Scc.begin(), Scc.end());
+        Sccs.push_back(std::move(Scc));
+      }
+    }
+  }
+  return Sccs;
+}
+
 void lockOrderInversion(const Graph &G, std::vector<Finding> &Out,
                         LockGraphPicture *Picture = nullptr) {
   const char *Rule = rules::LockOrderInversion;
-  LockGraph LG(G);
+  LockNames Locks(G);
+  LockGraph LG(G, Locks);
 
   // Every witness per edge, keyed by the modes, so a cycle can be checked
   // with the most conflicting combination.
-  std::map<std::string, std::map<std::string, std::map<int, LockEdge>>> Edges;
-  auto AddEdge = [&](const HeldLock &From, const std::string &To,
-                     LockEdge E) {
-    int Modes = E.From.Shared * 2 + E.ToShared;
-    Edges[From.Id][To].emplace(Modes, std::move(E));
+  using Witnesses = std::map<int, LockEdge>;
+  std::vector<std::map<int, Witnesses>> Edges(Locks.size());
+  auto AddEdge = [&](const HeldLock &From, int To, const LockEdge &E) {
+    int Modes = From.Shared * 2 + E.ToShared;
+    Edges[Locks.id(From.Id)][To].emplace(Modes, E);
   };
   auto SelfDeadlock = [&](const FunctionFact &F, const SourceLoc &At,
                           const HeldLock &H, const std::string &Msg,
@@ -648,7 +935,8 @@ void lockOrderInversion(const Graph &G, std::vector<Finding> &Out,
     Out.push_back(std::move(Fd));
   };
 
-  for (const auto &[Usr, F] : G.P.functions()) {
+  for (unsigned Id = 0; Id < G.size(); ++Id) {
+    const FunctionFact &F = G.fn(Id);
     for (const auto &A : F.Acquires) {
       if (A.Try || A.Lock.Param >= 0)
         continue;
@@ -667,42 +955,47 @@ void lockOrderInversion(const Graph &G, std::vector<Finding> &Out,
                          {});
           continue;
         }
-        AddEdge(H, A.Lock.Id,
-                LockEdge{H, A.At, A.Lock.Shared, F.Name,
-                         {{A.At, "'" + A.Lock.Id + "' acquired here"}},
-                         A.MergeWith == H.Id ? A.MergeFix
-                                             : std::vector<FixFact>()});
+        LockEdge E{&H, &A.At, A.Lock.Shared, &F.Name};
+        E.Direct = &A;
+        if (A.MergeWith == H.Id)
+          E.Fix = &A.MergeFix;
+        AddEdge(H, Locks.id(A.Lock.Id), E);
       }
     }
-    for (const auto &C : F.Calls) {
-      if (C.Held.empty())
-        continue;
-      auto It = LG.Acquires.find(C.Callee);
-      if (It == LG.Acquires.end())
+    for (unsigned I = 0; I < F.Calls.size(); ++I) {
+      const CallFact &C = F.Calls[I];
+      int Callee = G.callee(Id, I);
+      if (C.Held.empty() || Callee < 0)
         continue;
       for (const auto &H : C.Held) {
         if (H.Param >= 0)
           continue;
-        for (const auto &[K, A] : It->second) {
-          auto Mapped = LockGraph::mapToCaller(C, K, A);
+        int HeldId = Locks.id(H.Id);
+        for (const auto &[K, A] : LG.Acquires[Callee]) {
+          auto Mapped = LG.mapToCaller(C, K, A);
           if (!Mapped)
             continue;
-          const std::string &Id = Mapped->first;
-          std::vector<Note> Through{callNote(F, C)};
-          auto Rest = LG.throughCalls(C.Callee, K);
-          Through.insert(Through.end(), Rest.begin(), Rest.end());
-          if (Id == H.Id) {
+          int To = Mapped->first;
+          if (To == HeldId) {
             if (!H.Recursive && !(H.Shared && A.Shared) &&
-                sameInstance(H.Instance, Mapped->second))
+                sameInstance(H.Instance, *Mapped->second)) {
+              std::vector<Note> Through{callNote(F, C)};
+              auto Rest = LG.throughCalls(Callee, K);
+              Through.insert(Through.end(), Rest.begin(), Rest.end());
               SelfDeadlock(F, C.At, H,
                            "call to '" + displayName(C.CalleeName) +
-                               "' acquires '" + Id +
+                               "' acquires '" + H.Id +
                                "', which is already held: a non-recursive "
                                "mutex deadlocks on itself",
                            Through);
+            }
             continue;
           }
-          AddEdge(H, Id, LockEdge{H, C.At, A.Shared, F.Name, Through, {}});
+          LockEdge E{&H, &C.At, A.Shared, &F.Name};
+          E.Fn = Id;
+          E.Call = I;
+          E.Key = K;
+          AddEdge(H, To, E);
         }
       }
     }
@@ -710,88 +1003,55 @@ void lockOrderInversion(const Graph &G, std::vector<Finding> &Out,
 
   // Orders the source declares (ACQUIRED_BEFORE) are edges too: code that
   // takes the locks the other way round inverts them.
+  std::deque<HeldLock> DeclaredFirst;
   for (const DeclaredOrder &O : G.P.orders()) {
-    HeldLock First;
+    HeldLock &First = DeclaredFirst.emplace_back();
     First.Id = O.First;
     First.AcquiredAt = O.At;
-    AddEdge(First, O.Second,
-            LockEdge{First, O.At, false, "(declared order)",
-                     {{O.At, "declared: '" + O.First + "' is acquired before '" +
-                                 O.Second + "'"}},
-                     {}});
+    static const std::string Declared = "(declared order)";
+    LockEdge E{&First, &O.At, false, &Declared};
+    E.Declared = &O;
+    AddEdge(First, Locks.id(O.Second), E);
   }
   if (Picture)
-    for (const auto &[From, Tos] : Edges)
-      for (const auto &[To, W] : Tos)
-        Picture->Edges.insert({From, To});
+    for (size_t From = 0; From < Edges.size(); ++From)
+      for (const auto &[To, W] : Edges[From])
+        Picture->Edges.insert({std::string(Locks.name(From)),
+                               std::string(Locks.name(To))});
 
-  // Strongly connected components (Tarjan) bound the search for cycles.
-  std::map<std::string, int> Index, Low;
-  std::set<std::string> OnStack;
-  std::vector<std::string> Stack;
-  std::vector<std::set<std::string>> Sccs;
-  int Counter = 0;
-  std::function<void(const std::string &)> Connect = [&](const std::string &V) {
-    Index[V] = Low[V] = Counter++;
-    Stack.push_back(V);
-    OnStack.insert(V);
-    for (const auto &[W, Witnesses] : Edges[V]) {
-      if (!Index.count(W)) {
-        Connect(W);
-        Low[V] = std::min(Low[V], Low[W]);
-      } else if (OnStack.count(W)) {
-        Low[V] = std::min(Low[V], Index[W]);
-      }
-    }
-    if (Low[V] == Index[V]) {
-      std::set<std::string> Scc;
-      std::string W;
-      do {
-        W = Stack.back();
-        Stack.pop_back();
-        OnStack.erase(W);
-        Scc.insert(W);
-      } while (W != V);
-      if (Scc.size() > 1)
-        Sccs.push_back(Scc);
-    }
-  };
-  std::set<std::string> Nodes;
-  for (const auto &[From, Tos] : Edges) {
-    Nodes.insert(From);
-    for (const auto &[To, W] : Tos)
-      Nodes.insert(To);
-  }
-  for (const auto &N : Nodes)
-    if (!Index.count(N))
-      Connect(N);
+  std::vector<int> SccOf(Locks.size(), -1);
+  auto Sccs = components(Edges);
+  for (size_t I = 0; I < Sccs.size(); ++I)
+    for (int V : Sccs[I])
+      SccOf[V] = I;
 
-  std::set<std::vector<std::string>> Seen;
-  for (const auto &Scc : Sccs) {
+  std::set<std::vector<int>> Seen;
+  for (size_t SccIdx = 0; SccIdx < Sccs.size(); ++SccIdx) {
+    auto InScc = [&](int V) { return SccOf[V] == static_cast<int>(SccIdx); };
     // Each edge of the component closes its shortest cycle; distinct cycles
     // are reported once each.
     unsigned Budget = 200;
-    for (const auto &U : Scc)
-      for (const auto &[V, Witnesses] : Edges[U]) {
-        if (!Scc.count(V) || Budget == 0)
+    for (int U : Sccs[SccIdx])
+      for (const auto &[V, W0] : Edges[U]) {
+        if (!InScc(V) || Budget == 0)
           continue;
         --Budget;
-        std::map<std::string, std::string> Prev;
-        std::deque<std::string> Queue{V};
-        Prev[V] = "";
+        std::map<int, int> Prev;
+        std::deque<int> Queue{V};
+        Prev[V] = -1;
         while (!Queue.empty() && !Prev.count(U)) {
-          std::string X = Queue.front();
+          int X = Queue.front();
           Queue.pop_front();
           for (const auto &[Y, W] : Edges[X])
-            if (Scc.count(Y) && !Prev.count(Y)) {
+            if (InScc(Y) && !Prev.count(Y)) {
               Prev[Y] = X;
               Queue.push_back(Y);
             }
         }
         if (!Prev.count(U))
           continue;
-        std::vector<std::string> Cycle;
-        for (std::string C = U; !C.empty(); C = Prev[C])
+        std::vector<int> Cycle;
+        for (int C = U; C >= 0; C = Prev[C])
           Cycle.push_back(C);
         std::reverse(Cycle.begin(), Cycle.end()); // V ... U
         // Canonical rotation: start at the smallest lock.
@@ -806,12 +1066,12 @@ void lockOrderInversion(const Graph &G, std::vector<Finding> &Out,
         std::function<bool(size_t)> Choose = [&](size_t I) -> bool {
           if (I == K) {
             for (size_t J = 0; J < K; ++J)
-              if (Pick[J]->ToShared && Pick[(J + 1) % K]->From.Shared)
+              if (Pick[J]->ToShared && Pick[(J + 1) % K]->From->Shared)
                 return false;
             return true;
           }
           for (const auto &[Modes, E] :
-               Edges[Cycle[I]][Cycle[(I + 1) % K]]) {
+               Edges[Cycle[I]].at(Cycle[(I + 1) % K])) {
             Pick[I] = &E;
             if (Choose(I + 1))
               return true;
@@ -820,32 +1080,36 @@ void lockOrderInversion(const Graph &G, std::vector<Finding> &Out,
         };
         if (K > 6 || !Choose(0))
           continue;
+        std::vector<std::string> Names;
+        for (int L : Cycle)
+          Names.emplace_back(Locks.name(L));
         if (Picture)
           for (size_t J = 0; J < K; ++J)
-            Picture->CycleEdges.insert({Cycle[J], Cycle[(J + 1) % K]});
+            Picture->CycleEdges.insert({Names[J], Names[(J + 1) % K]});
         std::string Order;
-        for (const auto &L : Cycle)
+        for (const auto &L : Names)
           Order += "'" + L + "' -> ";
-        Order += "'" + Cycle.front() + "'";
+        Order += "'" + Names.front() + "'";
         const LockEdge *Last = Pick.back();
         Finding Fd = makeFinding(
-            Rule, Last->To,
-            K == 2 ? "lock order inversion: '" + Cycle.front() +
-                         "' is acquired while '" + Cycle.back() +
-                         "' is held, but elsewhere '" + Cycle.back() +
-                         "' is acquired while '" + Cycle.front() + "' is held"
-                   : "lock order inversion: '" + Cycle.front() +
-                         "' is acquired while '" + Cycle.back() +
+            Rule, *Last->To,
+            K == 2 ? "lock order inversion: '" + Names.front() +
+                         "' is acquired while '" + Names.back() +
+                         "' is held, but elsewhere '" + Names.back() +
+                         "' is acquired while '" + Names.front() + "' is held"
+                   : "lock order inversion: '" + Names.front() +
+                         "' is acquired while '" + Names.back() +
                          "' is held, closing the cycle " + Order,
-            Last->Function);
+            *Last->Function);
         for (const LockEdge *E : Pick) {
-          Fd.Notes.push_back({E->From.AcquiredAt,
-                              "'" + E->From.Id + "' held here (in '" +
-                                  displayName(E->Function) + "')"});
-          for (const auto &N : E->Through)
-            Fd.Notes.push_back(N);
+          Fd.Notes.push_back({E->From->AcquiredAt,
+                              "'" + E->From->Id + "' held here (in '" +
+                                  displayName(*E->Function) + "')"});
+          for (auto &N : E->through(LG))
+            Fd.Notes.push_back(std::move(N));
         }
-        Fd.Fixes = Last->Fix;
+        if (Last->Fix)
+          Fd.Fixes = *Last->Fix;
         Out.push_back(std::move(Fd));
       }
   }
@@ -853,17 +1117,22 @@ void lockOrderInversion(const Graph &G, std::vector<Finding> &Out,
 
 /// Parameters that get a deadline on every path through a function,
 /// directly or by passing them to a function that sets one.
-std::map<std::string, std::set<int>> deadlineParams(const Graph &G) {
-  std::map<std::string, std::set<int>> Out;
-  for (const auto &[Usr, F] : G.P.functions())
-    Out[Usr].insert(F.DeadlineParams.begin(), F.DeadlineParams.end());
+std::vector<std::set<int>> deadlineParams(const Graph &G) {
+  std::vector<std::set<int>> Out(G.size());
+  std::vector<unsigned> Passing; // Functions that pass a parameter on.
+  for (unsigned Id = 0; Id < G.size(); ++Id) {
+    const FunctionFact &F = G.fn(Id);
+    Out[Id].insert(F.DeadlineParams.begin(), F.DeadlineParams.end());
+    if (!F.DeadlineParamCalls.empty())
+      Passing.push_back(Id);
+  }
   for (bool Changed = true; Changed;) {
     Changed = false;
-    for (const auto &[Usr, F] : G.P.functions())
-      for (const auto &[P, Call] : F.DeadlineParamCalls) {
-        auto It = Out.find(Call.first);
-        if (It != Out.end() && It->second.count(Call.second) &&
-            Out[Usr].insert(P).second)
+    for (unsigned Id : Passing)
+      for (const auto &[P, Call] : G.fn(Id).DeadlineParamCalls) {
+        int Callee = G.id(Call.first);
+        if (Callee >= 0 && Out[Callee].count(Call.second) &&
+            Out[Id].insert(P).second)
           Changed = true;
       }
   }
@@ -891,22 +1160,19 @@ void readWithoutDeadline(const Graph &G, const AnalysisOptions &Opts,
   const char *Rule = rules::ReadWithoutDeadline;
   auto Deadlines = deadlineParams(G);
   auto SetsDeadline = [&](const std::string &Usr, int Arg) {
-    auto It = Deadlines.find(Usr);
-    return It != Deadlines.end() && It->second.count(Arg);
+    int Id = G.id(Usr);
+    return Id >= 0 && Deadlines[Id].count(Arg);
   };
   // Callers that pass an unbounded socket as parameter I of a function,
   // found transitively through callers that pass their own parameter on.
-  std::map<std::pair<std::string, int>, std::vector<Note>> Provenance;
-  std::function<bool(const std::string &, int, unsigned, std::vector<Note> &)>
-      FromSocket = [&](const std::string &Usr, int Param, unsigned Depth,
+  std::function<bool(unsigned, int, unsigned, std::vector<Note> &)>
+      FromSocket = [&](unsigned Callee, int Param, unsigned Depth,
                        std::vector<Note> &Why) -> bool {
     if (Depth > 8)
       return false;
-    auto It = G.Callers.find(Usr);
-    if (It == G.Callers.end())
-      return false;
-    for (const auto &[Caller, CallIdx] : It->second) {
-      const CallFact &C = Caller->Calls[CallIdx];
+    for (const CallRef &R : G.callers(Callee)) {
+      const FunctionFact *Caller = &G.fn(R.Caller);
+      const CallFact &C = Caller->Calls[R.Call];
       for (const FdArg &A : C.FdArgs) {
         bool ByHelper = false;
         for (const auto &[Callee, Arg] : A.ViaCalls)
@@ -916,7 +1182,7 @@ void readWithoutDeadline(const Graph &G, const AnalysisOptions &Opts,
         std::vector<Note> Chain;
         bool Socket = A.KnownSocket ||
                       (A.Param >= 0 &&
-                       FromSocket(Caller->Usr, A.Param, Depth + 1, Chain));
+                       FromSocket(R.Caller, A.Param, Depth + 1, Chain));
         if (!Socket)
           continue;
         Why = Chain;
@@ -930,8 +1196,8 @@ void readWithoutDeadline(const Graph &G, const AnalysisOptions &Opts,
   };
 
   std::set<std::string> Members;
-  for (const auto &[Usr, F] : G.P.functions())
-    Members.insert(F.DeadlineMembers.begin(), F.DeadlineMembers.end());
+  for (const FunctionFact *F : G.P.functions())
+    Members.insert(F->DeadlineMembers.begin(), F->DeadlineMembers.end());
   auto MemberBounded = [&](const ReadFact &R) {
     if (R.Key.compare(0, 7, "member:") != 0)
       return false;
@@ -942,8 +1208,9 @@ void readWithoutDeadline(const Graph &G, const AnalysisOptions &Opts,
     return Async && Members.count("class:" + Class + "#async");
   };
 
-  for (const auto &[Usr, F] : G.P.functions())
-    for (const ReadFact &R : F.Reads) {
+  for (unsigned Id = 0; Id < G.size(); ++Id)
+    for (const ReadFact &R : G.fn(Id).Reads) {
+      const FunctionFact &F = G.fn(Id);
       // A stream named by an expression we cannot follow may have its
       // deadline anywhere: say nothing.
       if (R.Bounded || R.Key.empty() || MemberBounded(R))
@@ -957,7 +1224,7 @@ void readWithoutDeadline(const Graph &G, const AnalysisOptions &Opts,
       // A descriptor received as a parameter is the caller's: report only
       // when a visible caller passes a socket that has no deadline.
       if (R.Mode == "posix" &&
-          (R.Param >= 0 ? !FromSocket(Usr, R.Param, 0, Why) : !R.KnownSocket))
+          (R.Param >= 0 ? !FromSocket(Id, R.Param, 0, Why) : !R.KnownSocket))
         continue;
       std::string Name = displayName(R.Api);
       std::string Fd = R.Fd.empty() ? "" : " on '" + R.Fd + "'";
@@ -1021,16 +1288,24 @@ std::vector<Finding> analyze(const Program &P, const RuleSet &Rules,
                              const std::set<std::string> &Enabled) {
   Graph G(P);
   std::vector<Finding> Out;
+  std::optional<MayBlock> MB;
+  if (Enabled.count(rules::BlockingUnderLock) ||
+      Enabled.count(rules::BlockingOnEventLoop))
+    MB.emplace(G);
+  std::vector<Entry> Entries;
+  if (Enabled.count(rules::BlockingOnEventLoop) ||
+      Enabled.count(rules::ForeignCallWithoutHandoff))
+    Entries = entries(G, Rules, Opts);
   if (Enabled.count(rules::BlockingUnderLock))
-    blockingUnderLock(G, Out);
+    blockingUnderLock(G, *MB, Out);
   if (Enabled.count(rules::BlockingOnEventLoop))
-    blockingOnEventLoop(G, Rules, Opts, Out);
+    blockingOnEventLoop(G, *MB, Entries, Rules, Out);
   if (Enabled.count(rules::LockOrderInversion))
     lockOrderInversion(G, Out);
   if (Enabled.count(rules::ReadWithoutDeadline))
     readWithoutDeadline(G, Opts, Out);
   if (Enabled.count(rules::ForeignCallWithoutHandoff))
-    foreignCallWithoutHandoff(G, Rules, Opts, Out);
+    foreignCallWithoutHandoff(G, Entries, Rules, Opts, Out);
   if (Enabled.count(rules::ChannelSelfDeadlock))
     channelSelfDeadlock(P, Out);
   std::sort(Out.begin(), Out.end());

@@ -11,11 +11,14 @@
 #include "Facts.h"
 #include "RuleSet.h"
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <regex>
 #include <set>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace blockwatch {
@@ -70,17 +73,34 @@ struct AnalysisOptions {
   std::string ReadTimeout = "std::chrono::seconds(30)";
 };
 
-/// Facts of one or many TUs, merged by USR.
+/// Facts of one or many TUs, merged by USR. Functions get dense ids in USR
+/// order, so every rule iterates deterministically whatever the order in
+/// which TUs were added, and the analysis indexes arrays instead of
+/// comparing USR strings.
 class Program {
 public:
   void add(const TuFacts &TU);
   void add(TuFacts &&TU);
-  const std::map<std::string, FunctionFact> &functions() const { return Fns; }
+  /// Every function, in USR order; its position is its id.
+  const std::vector<const FunctionFact *> &functions() const;
+  /// The id of \p Usr, or -1 when no TU mentions it.
+  int id(std::string_view Usr) const;
+  const FunctionFact *find(std::string_view Usr) const {
+    int I = id(Usr);
+    return I < 0 ? nullptr : functions()[I];
+  }
   const std::vector<DeclaredOrder> &orders() const { return Orders; }
 
 private:
-  std::map<std::string, FunctionFact> Fns;
+  void insert(FunctionFact &&F);
+  // A deque keeps facts in place, so the index can view their USRs.
+  std::deque<FunctionFact> Storage;
+  std::unordered_map<std::string_view, unsigned> ByUsr; ///< Into Storage.
   std::vector<DeclaredOrder> Orders;
+  void sort() const;
+  mutable std::vector<const FunctionFact *> Sorted;
+  mutable std::vector<unsigned> Rank; ///< Storage index -> id.
+  mutable bool Dirty = false;
 };
 
 /// Runs the rules in \p Enabled over \p P; findings come back sorted and

@@ -482,12 +482,12 @@ struct Use {
 class SelfDeadlock {
 public:
   SelfDeadlock(const Program &P, std::vector<Finding> &Out) : P(P), Out(Out) {
-    for (const auto &[Usr, F] : P.functions()) {
-      for (const ChannelFact &C : F.Channels.Channels)
-        Owners.emplace(C.Key, std::make_pair(&F, &C));
-      for (const ChannelOpFact &O : F.Channels.Ops)
-        Uses[O.Key].push_back({&F, &O});
-      for (const ChannelEscapeFact &E : F.Channels.Escapes)
+    for (const FunctionFact *F : P.functions()) {
+      for (const ChannelFact &C : F->Channels.Channels)
+        Owners.emplace(C.Key, std::make_pair(F, &C));
+      for (const ChannelOpFact &O : F->Channels.Ops)
+        Uses[O.Key].push_back({F, &O});
+      for (const ChannelEscapeFact &E : F->Channels.Escapes)
         Escapes[E.Key].push_back(&E);
     }
   }
@@ -508,10 +508,7 @@ private:
   std::map<std::string, std::vector<Use>> Uses;
   std::map<std::string, std::vector<const ChannelEscapeFact *>> Escapes;
 
-  const FunctionFact *fn(const std::string &Usr) const {
-    auto It = P.functions().find(Usr);
-    return It == P.functions().end() ? nullptr : &It->second;
-  }
+  const FunctionFact *fn(const std::string &Usr) const { return P.find(Usr); }
 
   /// Can the callable \p Usr, started with the channel, do what \p Wanted
   /// accepts with it? Unknown code, and code that hands the channel on, can.
