@@ -73,7 +73,7 @@ std::shared_ptr<const bw::TuFacts> summariesFor(const std::string &Path,
   }
   auto Facts = std::make_shared<bw::TuFacts>();
   try {
-    from_json(nlohmann::json::parse((*Buf)->getBuffer().str()), *Facts);
+    bw::readFacts((*Buf)->getBuffer(), *Facts);
   } catch (const std::exception &E) {
     Error = Path + ": " + E.what();
     return nullptr;

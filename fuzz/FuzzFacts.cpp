@@ -1,7 +1,7 @@
 //===- FuzzFacts.cpp - libFuzzer target for the facts reader --------------===//
 //
-// What `--merge DIR` does with each *.facts.json: nlohmann::json::parse and
-// from_json, where every bad document must end in an std::exception (the
+// What `--merge DIR` does with each *.facts.json: readFacts, where every bad
+// document must end in an std::exception (the
 // driver turns it into "FILE: error: ..."). A document that reads is then
 // merged and analysed with the builtin rule packs and every rule, since
 // facts from disk are trusted by the analysis as if blockwatch had
@@ -11,8 +11,6 @@
 #include "analysis/Analysis.h"
 #include "analysis/Facts.h"
 #include "analysis/RuleSet.h"
-
-#include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <cstdlib>
@@ -36,10 +34,9 @@ static const RuleSet &builtinRules() {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
-  std::string Text(reinterpret_cast<const char *>(Data), Size);
   TuFacts T;
   try {
-    from_json(nlohmann::json::parse(Text), T);
+    readFacts(std::string_view(reinterpret_cast<const char *>(Data), Size), T);
   } catch (const std::exception &) {
     return 0; // Rejected, as the driver would.
   }

@@ -2,7 +2,9 @@
 #include "Facts.h"
 
 #include <nlohmann/json.hpp>
+#include <climits>
 #include <stdexcept>
+#include <string_view>
 #include <tuple>
 
 namespace blockwatch {
@@ -22,20 +24,6 @@ static json locJson(const SourceLoc &L) {
   return json::array({L.File, L.Line, L.Col, L.EndLine, L.EndCol, L.Offset,
                       L.EndOffset});
 }
-static SourceLoc locFrom(const json &J) {
-  if (!J.is_array() || J.size() != 7)
-    throw std::runtime_error("malformed location");
-  SourceLoc L;
-  L.File = J[0].get<std::string>();
-  L.Line = J[1].get<unsigned>();
-  L.Col = J[2].get<unsigned>();
-  L.EndLine = J[3].get<unsigned>();
-  L.EndCol = J[4].get<unsigned>();
-  L.Offset = J[5].get<unsigned>();
-  L.EndOffset = J[6].get<unsigned>();
-  return L;
-}
-
 static json lockJson(const HeldLock &H) {
   return {{"id", H.Id},
           {"shared", H.Shared},
@@ -44,27 +32,11 @@ static json lockJson(const HeldLock &H) {
           {"instance", H.Instance},
           {"param", H.Param}};
 }
-static HeldLock lockFrom(const json &J) {
-  HeldLock H;
-  H.Id = J.at("id").get<std::string>();
-  H.Shared = J.at("shared").get<bool>();
-  H.Recursive = J.at("recursive").get<bool>();
-  H.AcquiredAt = locFrom(J.at("at"));
-  H.Instance = J.at("instance").get<std::string>();
-  H.Param = J.at("param").get<int>();
-  return H;
-}
 static json locksJson(const std::vector<HeldLock> &V) {
   json A = json::array();
   for (const auto &H : V)
     A.push_back(lockJson(H));
   return A;
-}
-static std::vector<HeldLock> locksFrom(const json &J) {
-  std::vector<HeldLock> V;
-  for (const auto &E : J)
-    V.push_back(lockFrom(E));
-  return V;
 }
 static json fixJson(const FixFact &F) {
   return {{"file", F.File},
@@ -73,16 +45,6 @@ static json fixJson(const FixFact &F) {
           {"text", F.Text},
           {"description", F.Description}};
 }
-static FixFact fixFrom(const json &J) {
-  FixFact F;
-  F.File = J.at("file").get<std::string>();
-  F.Offset = J.at("offset").get<unsigned>();
-  F.Length = J.at("length").get<unsigned>();
-  F.Text = J.at("text").get<std::string>();
-  F.Description = J.at("description").get<std::string>();
-  return F;
-}
-
 void to_json(json &J, const ChannelFacts &F) {
   J = {{"channels", json::array()}, {"ops", json::array()},
        {"escapes", json::array()}};
@@ -110,44 +72,6 @@ void to_json(json &J, const ChannelFacts &F) {
   for (const auto &E : F.Escapes)
     J["escapes"].push_back({{"key", E.Key}, {"target", E.Target},
                             {"order", E.Order}, {"at", locJson(E.At)}});
-}
-
-void from_json(const json &J, ChannelFacts &F) {
-  for (const auto &X : J.at("channels")) {
-    ChannelFact C;
-    C.Key = X.at("key").get<std::string>();
-    C.Name = X.at("name").get<std::string>();
-    C.Type = X.at("type").get<std::string>();
-    C.Task = X.at("task").get<std::string>();
-    C.Holds = X.at("holds").get<long long>();
-    C.At = locFrom(X.at("at"));
-    for (const auto &E : X.at("grow_fix"))
-      C.GrowFix.push_back(fixFrom(E));
-    C.GrowPowerOfTwo = X.at("grow_pow2").get<bool>();
-    C.GrowHoldsOneLess = X.at("grow_one_less").get<bool>();
-    F.Channels.push_back(std::move(C));
-  }
-  for (const auto &X : J.at("ops")) {
-    ChannelOpFact O;
-    O.Key = X.at("key").get<std::string>();
-    O.Op = X.at("op").get<std::string>();
-    O.Method = X.at("method").get<std::string>();
-    O.Blocking = X.at("blocking").get<bool>();
-    O.InLoop = X.at("in_loop").get<bool>();
-    O.Order = X.at("order").get<unsigned>();
-    O.At = locFrom(X.at("at"));
-    O.SendsBefore = X.at("sends_before").get<unsigned>();
-    O.ReceivesBefore = X.at("receives_before").get<unsigned>();
-    O.AnySendBefore = X.at("any_send_before").get<bool>();
-    O.ClosedBefore = X.at("closed_before").get<bool>();
-    O.OpaqueBefore = X.at("opaque_before").get<bool>();
-    O.SpawnedBefore = X.at("spawned_before").get<std::vector<std::string>>();
-    F.Ops.push_back(std::move(O));
-  }
-  for (const auto &X : J.at("escapes"))
-    F.Escapes.push_back({X.at("key").get<std::string>(),
-                         X.at("target").get<std::string>(),
-                         X.at("order").get<unsigned>(), locFrom(X.at("at"))});
 }
 
 void to_json(json &J, const TuFacts &F) {
@@ -274,125 +198,525 @@ void to_json(json &J, const TuFacts &F) {
        {"functions", Fns}};
 }
 
-void from_json(const json &J, TuFacts &F) {
-  try {
-    if (!J.is_object() || !J.contains("blockwatch_facts"))
+namespace {
+
+/// A pull reader for the facts documents to_json writes: it builds the facts
+/// as it scans, without a JSON DOM, which made reading most of a merge's
+/// time. Unknown keys are skipped; anything that is not JSON of the expected
+/// shape throws std::runtime_error with the byte offset.
+class FactsReader {
+public:
+  explicit FactsReader(std::string_view Text)
+      : Begin(Text.data()), P(Text.data()), End(Text.data() + Text.size()) {}
+
+  void document(TuFacts &F) {
+    F = TuFacts();
+    bool Versioned = false;
+    object([&](std::string_view K) {
+      if (K == "blockwatch_facts") {
+        long long V = integer(INT_MIN, INT_MAX);
+        if (V != TuFacts::Version)
+          throw std::runtime_error("facts version " + std::to_string(V) +
+                                   " is not supported (expected " +
+                                   std::to_string(TuFacts::Version) + ")");
+        Versioned = true;
+      } else if (K == "main_file") {
+        str(F.MainFile);
+      } else if (K == "rules") {
+        str(F.RulesDigest);
+      } else if (K == "orders") {
+        array([&] {
+          DeclaredOrder O;
+          expect('[');
+          str(O.First);
+          expect(',');
+          str(O.Second);
+          expect(',');
+          loc(O.At);
+          expect(']');
+          F.Orders.push_back(std::move(O));
+        });
+      } else if (K == "functions") {
+        array([&] { function(F.Functions.emplace_back()); });
+      } else {
+        skip();
+      }
+    });
+    ws();
+    if (P != End)
+      fail("text after the document");
+    if (!Versioned)
       throw std::runtime_error("not a blockwatch facts document");
-    int V = J.at("blockwatch_facts").get<int>();
-    if (V != TuFacts::Version)
-      throw std::runtime_error("facts version " + std::to_string(V) +
-                               " is not supported (expected " +
-                               std::to_string(TuFacts::Version) + ")");
-    F.MainFile = J.at("main_file").get<std::string>();
-    F.RulesDigest = J.at("rules").get<std::string>();
-    F.Functions.clear();
-    F.Orders.clear();
-    for (const auto &O : J.value("orders", json::array()))
-      F.Orders.push_back({O.at(0).get<std::string>(), O.at(1).get<std::string>(),
-                          locFrom(O.at(2))});
-    for (const auto &JF : J.at("functions")) {
-      FunctionFact Fn;
-      Fn.Usr = JF.at("usr").get<std::string>();
-      Fn.Name = JF.at("name").get<std::string>();
-      Fn.At = locFrom(JF.at("at"));
-      Fn.HasBody = JF.at("body").get<bool>();
-      Fn.ExternC = JF.at("extern_c").get<bool>();
-      Fn.InSystemHeader = JF.at("system").get<bool>();
-      Fn.ForeignApi = JF.at("foreign_api").get<bool>();
-      if (JF.contains("entry")) {
-        Fn.EntryContext = JF.at("entry").get<std::string>();
-        Fn.EntryReason = JF.at("entry_reason").get<std::string>();
-      }
-      for (const auto &C : JF.at("calls")) {
-        CallFact CF;
-        CF.Callee = C.at("callee").get<std::string>();
-        CF.CalleeName = C.at("name").get<std::string>();
-        CF.At = locFrom(C.at("at"));
-        CF.Held = locksFrom(C.at("held"));
-        CF.ThisCall = C.at("this_call").get<bool>();
-        for (const auto &A : C.at("arg_locks"))
-          CF.ArgLocks.push_back({A.at(0).get<int>(), A.at(1).get<std::string>(),
-                                 A.at(2).get<std::string>()});
-        for (const auto &A : C.at("fd_args")) {
-          FdArg FA{A.at(0).get<int>(), A.at(1).get<std::string>(),
-                   A.at(2).get<bool>(), A.at(3).get<bool>(), A.at(4).get<int>(),
-                   {}};
-          for (const auto &V : A.at(5))
-            FA.ViaCalls.push_back({V.at(0).get<std::string>(), V.at(1).get<int>()});
-          CF.FdArgs.push_back(std::move(FA));
-        }
-        Fn.Calls.push_back(std::move(CF));
-      }
-      for (const auto &B : JF.at("blocking")) {
-        BlockingFact BF;
-        BF.Api = B.at("api").get<std::string>();
-        BF.Kind = B.at("kind").get<std::string>();
-        BF.Alternative = B.at("alternative").get<std::string>();
-        BF.ReleasesLock = B.at("releases").get<std::string>();
-        BF.OnlyIn = B.at("only_in").get<std::vector<std::string>>();
-        BF.At = locFrom(B.at("at"));
-        BF.Held = locksFrom(B.at("held"));
-        for (const auto &X : B.at("fixes")) {
-          BlockingFact::ContextFix CF;
-          CF.Context = X.at("context").get<std::string>();
-          CF.Direct = X.at("direct").get<bool>();
-          for (const auto &E : X.at("edits"))
-            CF.Edits.push_back(fixFrom(E));
-          BF.Fixes.push_back(std::move(CF));
-        }
-        Fn.Blocking.push_back(std::move(BF));
-      }
-      for (const auto &S : JF.at("suspends"))
-        Fn.Suspends.push_back({S.at("what").get<std::string>(),
-                               locFrom(S.at("at")), locksFrom(S.at("held"))});
-      for (const auto &A : JF.at("acquires")) {
-        AcquireFact AF;
-        AF.Lock = lockFrom(A.at("lock"));
-        AF.Try = A.at("try").get<bool>();
-        AF.BlocksThread = A.at("blocks_thread").get<bool>();
-        AF.Held = locksFrom(A.at("held"));
-        AF.At = locFrom(A.at("at"));
-        AF.MergeWith = A.at("merge_with").get<std::string>();
-        for (const auto &F : A.at("merge_fix"))
-          AF.MergeFix.push_back(fixFrom(F));
-        Fn.Acquires.push_back(std::move(AF));
-      }
-      for (const auto &S : JF.at("spawns"))
-        Fn.Spawns.push_back({S.at("target").get<std::string>(),
-                             S.at("target_name").get<std::string>(),
-                             S.at("context").get<std::string>(),
-                             S.at("via").get<std::string>(), locFrom(S.at("at"))});
-      if (JF.contains("channels"))
-        JF.at("channels").get_to(Fn.Channels);
-      for (const auto &R : JF.at("reads")) {
-        ReadFact RF;
-        RF.Api = R.at("api").get<std::string>();
-        RF.Mode = R.at("mode").get<std::string>();
-        RF.Family = R.at("family").get<std::string>();
-        RF.Fd = R.at("fd").get<std::string>();
-        RF.Key = R.at("key").get<std::string>();
-        RF.KnownSocket = R.at("known_socket").get<bool>();
-        RF.Param = R.at("param").get<int>();
-        RF.Bounded = R.at("bounded").get<bool>();
-        for (const auto &V : R.at("via"))
-          RF.ViaCalls.push_back({V.at(0).get<std::string>(), V.at(1).get<int>()});
-        RF.At = locFrom(R.at("at"));
-        for (const auto &X : R.at("fixes"))
-          RF.Fixes.push_back(fixFrom(X));
-        Fn.Reads.push_back(std::move(RF));
-      }
-      Fn.DeadlineParams = JF.at("deadline_params").get<std::vector<int>>();
-      Fn.DeadlineMembers =
-          JF.value("deadline_members", std::vector<std::string>());
-      for (const auto &D : JF.at("deadline_param_calls"))
-        Fn.DeadlineParamCalls.push_back(
-            {D.at(0).get<int>(),
-             {D.at(1).get<std::string>(), D.at(2).get<int>()}});
-      F.Functions.push_back(std::move(Fn));
-    }
-  } catch (const json::exception &E) {
-    throw std::runtime_error(std::string("malformed facts: ") + E.what());
   }
+
+private:
+  const char *Begin, *P, *End;
+  std::string Key; ///< Storage for a key that had escapes.
+
+  [[noreturn]] void fail(const std::string &What) {
+    throw std::runtime_error("malformed facts at byte " +
+                             std::to_string(P - Begin) + ": " + What);
+  }
+  void ws() {
+    while (P < End && (*P == ' ' || *P == '\n' || *P == '\r' || *P == '\t'))
+      ++P;
+  }
+  bool next(char C) {
+    ws();
+    if (P < End && *P == C) {
+      ++P;
+      return true;
+    }
+    return false;
+  }
+  void expect(char C) {
+    if (!next(C))
+      fail(std::string("expected '") + C + "'");
+  }
+  template <typename Fn> void array(Fn Each) {
+    expect('[');
+    if (next(']'))
+      return;
+    do
+      Each();
+    while (next(','));
+    expect(']');
+  }
+  template <typename Fn> void object(Fn Field) {
+    expect('{');
+    if (next('}'))
+      return;
+    do {
+      std::string_view K = key();
+      expect(':');
+      Field(K);
+    } while (next(','));
+    expect('}');
+  }
+  std::string_view key() {
+    ws();
+    if (P >= End || *P != '"')
+      fail("expected a key");
+    const char *Start = P + 1;
+    for (const char *Q = Start; Q < End; ++Q) {
+      if (*Q == '\\')
+        break;
+      if (*Q == '"') {
+        P = Q + 1;
+        return std::string_view(Start, Q - Start);
+      }
+    }
+    str(Key);
+    return Key;
+  }
+  void str(std::string &Out) {
+    ws();
+    if (P >= End || *P != '"')
+      fail("expected a string");
+    ++P;
+    Out.clear();
+    while (true) {
+      const char *Run = P;
+      while (P < End && *P != '"' && *P != '\\' &&
+             static_cast<unsigned char>(*P) >= 0x20)
+        ++P;
+      Out.append(Run, P);
+      if (P >= End)
+        fail("unterminated string");
+      if (*P == '"') {
+        ++P;
+        return;
+      }
+      if (*P != '\\')
+        fail("control character in a string");
+      if (++P >= End)
+        fail("unterminated string");
+      switch (*P++) {
+      case '"': Out += '"'; break;
+      case '\\': Out += '\\'; break;
+      case '/': Out += '/'; break;
+      case 'b': Out += '\b'; break;
+      case 'f': Out += '\f'; break;
+      case 'n': Out += '\n'; break;
+      case 'r': Out += '\r'; break;
+      case 't': Out += '\t'; break;
+      case 'u': utf8(Out); break;
+      default: fail("invalid escape");
+      }
+    }
+  }
+  unsigned hex4() {
+    if (End - P < 4)
+      fail("invalid \\u escape");
+    unsigned V = 0;
+    for (int I = 0; I < 4; ++I, ++P) {
+      char C = *P;
+      V <<= 4;
+      if (C >= '0' && C <= '9') V |= C - '0';
+      else if (C >= 'a' && C <= 'f') V |= C - 'a' + 10;
+      else if (C >= 'A' && C <= 'F') V |= C - 'A' + 10;
+      else fail("invalid \\u escape");
+    }
+    return V;
+  }
+  void utf8(std::string &Out) {
+    unsigned C = hex4();
+    if (C >= 0xD800 && C <= 0xDBFF) {
+      if (End - P < 2 || P[0] != '\\' || P[1] != 'u')
+        fail("unpaired surrogate");
+      P += 2;
+      unsigned Low = hex4();
+      if (Low < 0xDC00 || Low > 0xDFFF)
+        fail("unpaired surrogate");
+      C = 0x10000 + ((C - 0xD800) << 10) + (Low - 0xDC00);
+    } else if (C >= 0xDC00 && C <= 0xDFFF) {
+      fail("unpaired surrogate");
+    }
+    if (C < 0x80) {
+      Out += char(C);
+    } else if (C < 0x800) {
+      Out += char(0xC0 | C >> 6);
+      Out += char(0x80 | (C & 0x3F));
+    } else if (C < 0x10000) {
+      Out += char(0xE0 | C >> 12);
+      Out += char(0x80 | (C >> 6 & 0x3F));
+      Out += char(0x80 | (C & 0x3F));
+    } else {
+      Out += char(0xF0 | C >> 18);
+      Out += char(0x80 | (C >> 12 & 0x3F));
+      Out += char(0x80 | (C >> 6 & 0x3F));
+      Out += char(0x80 | (C & 0x3F));
+    }
+  }
+  std::string str() {
+    std::string S;
+    str(S);
+    return S;
+  }
+  long long integer(long long Min, long long Max) {
+    ws();
+    bool Neg = P < End && *P == '-';
+    if (Neg)
+      ++P;
+    if (P >= End || *P < '0' || *P > '9')
+      fail("expected an integer");
+    long long V = 0;
+    while (P < End && *P >= '0' && *P <= '9') {
+      if (V > (LLONG_MAX - 9) / 10)
+        fail("integer out of range");
+      V = V * 10 + (*P++ - '0');
+    }
+    if (P < End && (*P == '.' || *P == 'e' || *P == 'E'))
+      fail("expected an integer");
+    if (Neg)
+      V = -V;
+    if (V < Min || V > Max)
+      fail("integer out of range");
+    return V;
+  }
+  unsigned uns() { return integer(0, UINT_MAX); }
+  int sint() { return integer(INT_MIN, INT_MAX); }
+  bool boolean() {
+    ws();
+    if (End - P >= 4 && std::string_view(P, 4) == "true") {
+      P += 4;
+      return true;
+    }
+    if (End - P >= 5 && std::string_view(P, 5) == "false") {
+      P += 5;
+      return false;
+    }
+    fail("expected true or false");
+  }
+  /// Any value, unread. Depth-limited: facts nest a few levels only.
+  void skip(unsigned Depth = 0) {
+    if (Depth > 64)
+      fail("nested too deeply");
+    ws();
+    if (P >= End)
+      fail("expected a value");
+    switch (*P) {
+    case '{':
+      object([&](std::string_view) { skip(Depth + 1); });
+      return;
+    case '[':
+      array([&] { skip(Depth + 1); });
+      return;
+    case '"':
+      str(Key);
+      return;
+    case 't':
+    case 'f':
+      boolean();
+      return;
+    case 'n':
+      if (End - P >= 4 && std::string_view(P, 4) == "null") {
+        P += 4;
+        return;
+      }
+      fail("expected a value");
+    default:
+      integer(LLONG_MIN / 2, LLONG_MAX / 2);
+    }
+  }
+
+  void loc(SourceLoc &L) {
+    expect('[');
+    str(L.File);
+    unsigned *Fields[] = {&L.Line,   &L.Col,    &L.EndLine,  &L.EndCol,
+                          &L.Offset, &L.EndOffset};
+    for (unsigned *F : Fields) {
+      if (!next(','))
+        fail("malformed location");
+      *F = uns();
+    }
+    if (!next(']'))
+      fail("malformed location");
+  }
+  void lock(HeldLock &H) {
+    object([&](std::string_view K) {
+      if (K == "id") str(H.Id);
+      else if (K == "shared") H.Shared = boolean();
+      else if (K == "recursive") H.Recursive = boolean();
+      else if (K == "at") loc(H.AcquiredAt);
+      else if (K == "instance") str(H.Instance);
+      else if (K == "param") H.Param = sint();
+      else skip();
+    });
+  }
+  void locks(std::vector<HeldLock> &V) {
+    array([&] { lock(V.emplace_back()); });
+  }
+  void fix(FixFact &F) {
+    object([&](std::string_view K) {
+      if (K == "file") str(F.File);
+      else if (K == "offset") F.Offset = uns();
+      else if (K == "length") F.Length = uns();
+      else if (K == "text") str(F.Text);
+      else if (K == "description") str(F.Description);
+      else skip();
+    });
+  }
+  void fixes(std::vector<FixFact> &V) {
+    array([&] { fix(V.emplace_back()); });
+  }
+  void strings(std::vector<std::string> &V) {
+    array([&] { str(V.emplace_back()); });
+  }
+  /// [[usr, argument], ...]
+  void viaCalls(std::vector<std::pair<std::string, int>> &V) {
+    array([&] {
+      auto &E = V.emplace_back();
+      expect('[');
+      str(E.first);
+      expect(',');
+      E.second = sint();
+      expect(']');
+    });
+  }
+
+  void call(CallFact &C) {
+    object([&](std::string_view K) {
+      if (K == "callee") str(C.Callee);
+      else if (K == "name") str(C.CalleeName);
+      else if (K == "at") loc(C.At);
+      else if (K == "held") locks(C.Held);
+      else if (K == "this_call") C.ThisCall = boolean();
+      else if (K == "arg_locks")
+        array([&] {
+          ArgLock &A = C.ArgLocks.emplace_back();
+          expect('[');
+          A.Index = sint();
+          expect(',');
+          str(A.Id);
+          expect(',');
+          str(A.Instance);
+          expect(']');
+        });
+      else if (K == "fd_args")
+        array([&] {
+          FdArg &A = C.FdArgs.emplace_back();
+          expect('[');
+          A.Index = sint();
+          expect(',');
+          str(A.Key);
+          expect(',');
+          A.KnownSocket = boolean();
+          expect(',');
+          A.Bounded = boolean();
+          expect(',');
+          A.Param = sint();
+          expect(',');
+          viaCalls(A.ViaCalls);
+          expect(']');
+        });
+      else skip();
+    });
+  }
+  void blocking(BlockingFact &B) {
+    object([&](std::string_view K) {
+      if (K == "api") str(B.Api);
+      else if (K == "kind") str(B.Kind);
+      else if (K == "alternative") str(B.Alternative);
+      else if (K == "releases") str(B.ReleasesLock);
+      else if (K == "only_in") strings(B.OnlyIn);
+      else if (K == "at") loc(B.At);
+      else if (K == "held") locks(B.Held);
+      else if (K == "fixes")
+        array([&] {
+          auto &CF = B.Fixes.emplace_back();
+          object([&](std::string_view K2) {
+            if (K2 == "context") str(CF.Context);
+            else if (K2 == "direct") CF.Direct = boolean();
+            else if (K2 == "edits") fixes(CF.Edits);
+            else skip();
+          });
+        });
+      else skip();
+    });
+  }
+  void acquire(AcquireFact &A) {
+    object([&](std::string_view K) {
+      if (K == "lock") lock(A.Lock);
+      else if (K == "try") A.Try = boolean();
+      else if (K == "blocks_thread") A.BlocksThread = boolean();
+      else if (K == "held") locks(A.Held);
+      else if (K == "at") loc(A.At);
+      else if (K == "merge_with") str(A.MergeWith);
+      else if (K == "merge_fix") fixes(A.MergeFix);
+      else skip();
+    });
+  }
+  void read(ReadFact &R) {
+    object([&](std::string_view K) {
+      if (K == "api") str(R.Api);
+      else if (K == "mode") str(R.Mode);
+      else if (K == "family") str(R.Family);
+      else if (K == "fd") str(R.Fd);
+      else if (K == "key") str(R.Key);
+      else if (K == "known_socket") R.KnownSocket = boolean();
+      else if (K == "param") R.Param = sint();
+      else if (K == "bounded") R.Bounded = boolean();
+      else if (K == "via") viaCalls(R.ViaCalls);
+      else if (K == "at") loc(R.At);
+      else if (K == "fixes") fixes(R.Fixes);
+      else skip();
+    });
+  }
+  void channels(ChannelFacts &F) {
+    object([&](std::string_view K) {
+      if (K == "channels")
+        array([&] {
+          ChannelFact &C = F.Channels.emplace_back();
+          object([&](std::string_view K2) {
+            if (K2 == "key") str(C.Key);
+            else if (K2 == "name") str(C.Name);
+            else if (K2 == "type") str(C.Type);
+            else if (K2 == "task") str(C.Task);
+            else if (K2 == "holds") C.Holds = integer(LLONG_MIN / 2, LLONG_MAX / 2);
+            else if (K2 == "at") loc(C.At);
+            else if (K2 == "grow_fix") fixes(C.GrowFix);
+            else if (K2 == "grow_pow2") C.GrowPowerOfTwo = boolean();
+            else if (K2 == "grow_one_less") C.GrowHoldsOneLess = boolean();
+            else skip();
+          });
+        });
+      else if (K == "ops")
+        array([&] {
+          ChannelOpFact &O = F.Ops.emplace_back();
+          object([&](std::string_view K2) {
+            if (K2 == "key") str(O.Key);
+            else if (K2 == "op") str(O.Op);
+            else if (K2 == "method") str(O.Method);
+            else if (K2 == "blocking") O.Blocking = boolean();
+            else if (K2 == "in_loop") O.InLoop = boolean();
+            else if (K2 == "order") O.Order = uns();
+            else if (K2 == "at") loc(O.At);
+            else if (K2 == "sends_before") O.SendsBefore = uns();
+            else if (K2 == "receives_before") O.ReceivesBefore = uns();
+            else if (K2 == "any_send_before") O.AnySendBefore = boolean();
+            else if (K2 == "closed_before") O.ClosedBefore = boolean();
+            else if (K2 == "opaque_before") O.OpaqueBefore = boolean();
+            else if (K2 == "spawned_before") strings(O.SpawnedBefore);
+            else skip();
+          });
+        });
+      else if (K == "escapes")
+        array([&] {
+          ChannelEscapeFact &E = F.Escapes.emplace_back();
+          object([&](std::string_view K2) {
+            if (K2 == "key") str(E.Key);
+            else if (K2 == "target") str(E.Target);
+            else if (K2 == "order") E.Order = uns();
+            else if (K2 == "at") loc(E.At);
+            else skip();
+          });
+        });
+      else skip();
+    });
+  }
+
+  void function(FunctionFact &Fn) {
+    object([&](std::string_view K) {
+      if (K == "usr") str(Fn.Usr);
+      else if (K == "name") str(Fn.Name);
+      else if (K == "at") loc(Fn.At);
+      else if (K == "body") Fn.HasBody = boolean();
+      else if (K == "extern_c") Fn.ExternC = boolean();
+      else if (K == "system") Fn.InSystemHeader = boolean();
+      else if (K == "foreign_api") Fn.ForeignApi = boolean();
+      else if (K == "entry") str(Fn.EntryContext);
+      else if (K == "entry_reason") str(Fn.EntryReason);
+      else if (K == "calls") array([&] { call(Fn.Calls.emplace_back()); });
+      else if (K == "blocking") array([&] { blocking(Fn.Blocking.emplace_back()); });
+      else if (K == "suspends")
+        array([&] {
+          SuspendFact &S = Fn.Suspends.emplace_back();
+          object([&](std::string_view K2) {
+            if (K2 == "what") str(S.What);
+            else if (K2 == "at") loc(S.At);
+            else if (K2 == "held") locks(S.Held);
+            else skip();
+          });
+        });
+      else if (K == "acquires") array([&] { acquire(Fn.Acquires.emplace_back()); });
+      else if (K == "spawns")
+        array([&] {
+          SpawnFact &S = Fn.Spawns.emplace_back();
+          object([&](std::string_view K2) {
+            if (K2 == "target") str(S.Target);
+            else if (K2 == "target_name") str(S.TargetName);
+            else if (K2 == "context") str(S.Context);
+            else if (K2 == "via") str(S.Via);
+            else if (K2 == "at") loc(S.At);
+            else skip();
+          });
+        });
+      else if (K == "channels") channels(Fn.Channels);
+      else if (K == "reads") array([&] { read(Fn.Reads.emplace_back()); });
+      else if (K == "deadline_params")
+        array([&] { Fn.DeadlineParams.push_back(sint()); });
+      else if (K == "deadline_param_calls")
+        array([&] {
+          auto &D = Fn.DeadlineParamCalls.emplace_back();
+          expect('[');
+          D.first = sint();
+          expect(',');
+          str(D.second.first);
+          expect(',');
+          D.second.second = sint();
+          expect(']');
+        });
+      else if (K == "deadline_members") strings(Fn.DeadlineMembers);
+      else skip();
+    });
+  }
+};
+
+} // namespace
+
+void readFacts(std::string_view Text, TuFacts &F) {
+  FactsReader(Text).document(F);
 }
 
 } // namespace blockwatch

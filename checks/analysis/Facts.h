@@ -11,6 +11,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace blockwatch {
@@ -200,7 +201,6 @@ struct ChannelFacts {
   bool empty() const { return Channels.empty() && Ops.empty() && Escapes.empty(); }
 };
 void to_json(nlohmann::json &J, const ChannelFacts &F);
-void from_json(const nlohmann::json &J, ChannelFacts &F);
 
 struct FunctionFact {
   std::string Usr;
@@ -247,8 +247,9 @@ struct TuFacts {
 };
 
 void to_json(nlohmann::json &J, const TuFacts &F);
-/// Throws std::runtime_error with a message naming what is wrong.
-void from_json(const nlohmann::json &J, TuFacts &F);
+/// Reads a document to_json wrote. Throws std::runtime_error with a message
+/// naming what is wrong (and where, as a byte offset).
+void readFacts(std::string_view Text, TuFacts &F);
 
 } // namespace blockwatch
 
