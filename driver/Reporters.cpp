@@ -221,8 +221,35 @@ void writeJson(std::ostream &OS, const RunResult &R, const ReportOptions &O) {
       A.push_back({{"message", N.Message}, {"location", Loc(N.At)}});
     return A;
   };
-  ordered_json Findings = ordered_json::array();
-  for (const Finding &F : R.Findings) {
+  // Written one finding at a time, in the layout dump(2) gives the whole
+  // document: a DOM of every finding was most of a large run's memory.
+  auto Element = [&](const ordered_json &J, bool Last) {
+    std::string Text = J.dump(2, ' ', false, Lossy);
+    OS << "    ";
+    for (char C : Text) {
+      OS << C;
+      if (C == '\n')
+        OS << "    ";
+    }
+    OS << (Last ? "\n" : ",\n");
+  };
+  auto Array = [&](const char *Name, size_t N, const auto &ElementAt,
+                   bool LastMember) {
+    OS << "  \"" << Name << "\": [";
+    if (N == 0) {
+      OS << "]";
+    } else {
+      OS << "\n";
+      for (size_t I = 0; I < N; ++I)
+        Element(ElementAt(I), I + 1 == N);
+      OS << "  ]";
+    }
+    OS << (LastMember ? "\n" : ",\n");
+  };
+  OS << "{\n  \"tool\": \"blockwatch\",\n  \"version\": "
+     << ordered_json(BLOCKWATCH_VERSION).dump() << ",\n";
+  Array("findings", R.Findings.size(), [&](size_t I) {
+    const Finding &F = R.Findings[I];
     ordered_json Fixes = ordered_json::array();
     for (const FixFact &Fx : F.Fixes)
       Fixes.push_back({{"file", relPath(Fx.File, O.SrcRoot)},
@@ -230,7 +257,7 @@ void writeJson(std::ostream &OS, const RunResult &R, const ReportOptions &O) {
                        {"length", Fx.Length},
                        {"replacement", Fx.Text},
                        {"description", Fx.Description}});
-    Findings.push_back({{"rule", F.Rule},
+    return ordered_json{{"rule", F.Rule},
                         {"message", F.Message},
                         {"location", Loc(F.At)},
                         {"function", F.Function},
@@ -238,17 +265,14 @@ void writeJson(std::ostream &OS, const RunResult &R, const ReportOptions &O) {
                         {"suppressed", F.Suppressed},
                         {"notes", Notes(F.Notes)},
                         {"flow", Notes(F.Flow)},
-                        {"fixes", Fixes}});
-  }
-  ordered_json Errors = ordered_json::array();
-  for (const TuFailure &E : R.Failures)
-    Errors.push_back(
-        {{"file", relPath(E.File, O.SrcRoot)}, {"message", E.Message}});
-  ordered_json Doc = {{"tool", "blockwatch"},
-                      {"version", BLOCKWATCH_VERSION},
-                      {"findings", Findings},
-                      {"errors", Errors}};
-  OS << Doc.dump(2, ' ', false, Lossy) << "\n";
+                        {"fixes", Fixes}};
+  }, false);
+  Array("errors", R.Failures.size(), [&](size_t I) {
+    const TuFailure &E = R.Failures[I];
+    return ordered_json{{"file", relPath(E.File, O.SrcRoot)},
+                        {"message", E.Message}};
+  }, true);
+  OS << "}\n";
 }
 
 void writeSarif(std::ostream &OS, const RunResult &R, const ReportOptions &O) {
