@@ -9,6 +9,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
 #include <thread>
 #include <unistd.h>
 
@@ -145,7 +148,8 @@ std::string emitFacts(const std::string &Dir, const std::string &Source,
 }
 
 bool readFactsDir(const std::string &Dir, const std::string &RulesDigest,
-                  std::vector<TuFacts> &Out, std::vector<std::string> &Errors) {
+                  const std::function<void(TuFacts &&)> &Add,
+                  std::vector<std::string> &Errors) {
   std::error_code EC;
   std::vector<std::string> Files;
   for (llvm::sys::fs::directory_iterator It(Dir, EC), End; It != End && !EC;
@@ -163,56 +167,72 @@ bool readFactsDir(const std::string &Dir, const std::string &RulesDigest,
   }
   std::sort(Files.begin(), Files.end());
   // Reading facts is much of a merge's time; the files are independent.
+  // Workers read ahead while this thread hands each document, in file
+  // order, to Add, so the two overlap and few documents wait in memory.
   std::vector<std::optional<TuFacts>> Parsed(Files.size());
   std::vector<std::string> FileErrors(Files.size());
+  std::vector<char> Done(Files.size(), 0);
+  std::mutex Mu;
+  std::condition_variable Ready;
   std::atomic<size_t> Next{0};
   auto Worker = [&] {
     for (size_t I = Next++; I < Files.size(); I = Next++) {
-      auto Text = readFile(Files[I]);
-      if (!Text) {
-        FileErrors[I] = Files[I] + ": error: cannot read facts";
-        continue;
-      }
-      try {
-        TuFacts T;
-        readFacts(*Text, T);
-        if (T.RulesDigest != RulesDigest) {
-          FileErrors[I] = Files[I] + ": error: facts were extracted with other "
-                                     "rule packs (" + T.RulesDigest +
-                          ", this run has " + RulesDigest +
-                          "); extract again with the same --rules";
-          continue;
+      std::optional<TuFacts> T;
+      std::string Error;
+      if (auto Text = readFile(Files[I])) {
+        try {
+          T.emplace();
+          readFacts(*Text, *T);
+          if (T->RulesDigest != RulesDigest)
+            Error = Files[I] + ": error: facts were extracted with other "
+                               "rule packs (" + T->RulesDigest +
+                    ", this run has " + RulesDigest +
+                    "); extract again with the same --rules";
+        } catch (const std::exception &E) {
+          Error = Files[I] + ": error: " + E.what();
         }
-        Parsed[I] = std::move(T);
-      } catch (const std::exception &E) {
-        FileErrors[I] = Files[I] + ": error: " + E.what();
+      } else {
+        Error = Files[I] + ": error: cannot read facts";
       }
+      if (!Error.empty())
+        T.reset();
+      {
+        std::lock_guard<std::mutex> L(Mu);
+        Parsed[I] = std::move(T);
+        FileErrors[I] = std::move(Error);
+        Done[I] = 1;
+      }
+      Ready.notify_all();
     }
   };
   unsigned N = std::max(1u, std::min<unsigned>(std::thread::hardware_concurrency(),
                                                Files.size()));
   std::vector<std::thread> Threads;
-  for (unsigned T = 1; T < N; ++T)
+  for (unsigned T = 0; T < N; ++T)
     Threads.emplace_back(Worker);
-  Worker();
-  for (auto &T : Threads)
-    T.join();
   bool Ok = true;
   // Stale facts usually means all of them: say it once, with a count.
   size_t Stale = 0;
   for (size_t I = 0; I < Files.size(); ++I) {
-    if (FileErrors[I].find("other rule packs") != std::string::npos &&
-        Stale++ > 0) {
-      Ok = false;
-      continue;
+    std::optional<TuFacts> T;
+    std::string Error;
+    {
+      std::unique_lock<std::mutex> L(Mu);
+      Ready.wait(L, [&] { return Done[I] != 0; });
+      T = std::move(Parsed[I]);
+      Parsed[I].reset();
+      Error = std::move(FileErrors[I]);
     }
-    if (!FileErrors[I].empty()) {
-      Errors.push_back(FileErrors[I]);
+    if (!Error.empty()) {
       Ok = false;
-    } else if (Parsed[I]) {
-      Out.push_back(std::move(*Parsed[I]));
+      if (Error.find("other rule packs") == std::string::npos || Stale++ == 0)
+        Errors.push_back(Error);
+    } else if (T) {
+      Add(std::move(*T));
     }
   }
+  for (auto &T : Threads)
+    T.join();
   if (Stale > 1)
     Errors.push_back(Dir + ": error: " + std::to_string(Stale - 1) +
                      " more facts files were extracted with other rule packs");

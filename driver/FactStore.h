@@ -4,6 +4,7 @@
 
 #include "Extract.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,9 +35,11 @@ private:
 std::string emitFacts(const std::string &Dir, const std::string &Source,
                       const TuFacts &Facts);
 
-/// --merge: every facts document in \p Dir; errors name the file.
+/// --merge: every facts document in \p Dir, handed to \p Add in file-name
+/// order on the calling thread; errors name the file.
 bool readFactsDir(const std::string &Dir, const std::string &RulesDigest,
-                  std::vector<TuFacts> &Out, std::vector<std::string> &Errors);
+                  const std::function<void(TuFacts &&)> &Add,
+                  std::vector<std::string> &Errors);
 
 } // namespace blockwatch
 
