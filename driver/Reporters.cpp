@@ -225,13 +225,15 @@ void writeJson(std::ostream &OS, const RunResult &R, const ReportOptions &O) {
   // document: a DOM of every finding was most of a large run's memory.
   auto Element = [&](const ordered_json &J, bool Last) {
     std::string Text = J.dump(2, ' ', false, Lossy);
-    OS << "    ";
+    std::string Indented = "    ";
+    Indented.reserve(Text.size() + Text.size() / 8);
     for (char C : Text) {
-      OS << C;
+      Indented += C;
       if (C == '\n')
-        OS << "    ";
+        Indented += "    ";
     }
-    OS << (Last ? "\n" : ",\n");
+    Indented += Last ? "\n" : ",\n";
+    OS.write(Indented.data(), Indented.size());
   };
   auto Array = [&](const char *Name, size_t N, const auto &ElementAt,
                    bool LastMember) {

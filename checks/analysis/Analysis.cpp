@@ -3,10 +3,13 @@
 #include "Channels.h"
 
 #include <algorithm>
+#include <atomic>
 #include <deque>
 #include <functional>
+#include <iterator>
 #include <optional>
 #include <regex>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -1287,7 +1290,6 @@ std::vector<Finding> analyze(const Program &P, const RuleSet &Rules,
                              const AnalysisOptions &Opts,
                              const std::set<std::string> &Enabled) {
   Graph G(P);
-  std::vector<Finding> Out;
   std::optional<MayBlock> MB;
   if (Enabled.count(rules::BlockingUnderLock) ||
       Enabled.count(rules::BlockingOnEventLoop))
@@ -1296,18 +1298,46 @@ std::vector<Finding> analyze(const Program &P, const RuleSet &Rules,
   if (Enabled.count(rules::BlockingOnEventLoop) ||
       Enabled.count(rules::ForeignCallWithoutHandoff))
     Entries = entries(G, Rules, Opts);
+  // The rules only read the graph, so a whole-program run checks them side
+  // by side; each writes its own findings, joined in a fixed order.
+  std::vector<std::function<void(std::vector<Finding> &)>> Tasks;
   if (Enabled.count(rules::BlockingUnderLock))
-    blockingUnderLock(G, *MB, Out);
+    Tasks.push_back([&](auto &F) { blockingUnderLock(G, *MB, F); });
   if (Enabled.count(rules::BlockingOnEventLoop))
-    blockingOnEventLoop(G, *MB, Entries, Rules, Out);
+    Tasks.push_back(
+        [&](auto &F) { blockingOnEventLoop(G, *MB, Entries, Rules, F); });
   if (Enabled.count(rules::LockOrderInversion))
-    lockOrderInversion(G, Out);
+    Tasks.push_back([&](auto &F) { lockOrderInversion(G, F); });
   if (Enabled.count(rules::ReadWithoutDeadline))
-    readWithoutDeadline(G, Opts, Out);
+    Tasks.push_back([&](auto &F) { readWithoutDeadline(G, Opts, F); });
   if (Enabled.count(rules::ForeignCallWithoutHandoff))
-    foreignCallWithoutHandoff(G, Entries, Rules, Opts, Out);
+    Tasks.push_back([&](auto &F) {
+      foreignCallWithoutHandoff(G, Entries, Rules, Opts, F);
+    });
   if (Enabled.count(rules::ChannelSelfDeadlock))
-    channelSelfDeadlock(P, Out);
+    Tasks.push_back([&](auto &F) { channelSelfDeadlock(P, F); });
+  std::vector<std::vector<Finding>> Found(Tasks.size());
+  std::atomic<size_t> Next{0};
+  auto Worker = [&] {
+    for (size_t I = Next++; I < Tasks.size(); I = Next++)
+      Tasks[I](Found[I]);
+  };
+  // A TU's facts (the clang-tidy checks: one rule, a few functions) are not
+  // worth a thread.
+  unsigned Threads =
+      G.size() < 10000
+          ? 1
+          : std::min<unsigned>(std::max(1u, std::thread::hardware_concurrency()),
+                               Tasks.size());
+  std::vector<std::thread> Pool;
+  for (unsigned T = 1; T < Threads; ++T)
+    Pool.emplace_back(Worker);
+  Worker();
+  for (auto &T : Pool)
+    T.join();
+  std::vector<Finding> Out;
+  for (auto &V : Found)
+    std::move(V.begin(), V.end(), std::back_inserter(Out));
   std::sort(Out.begin(), Out.end());
   Out.erase(std::unique(Out.begin(), Out.end(),
                         [](const Finding &A, const Finding &B) {
