@@ -834,7 +834,7 @@ struct LockEdge {
   unsigned Call = 0;
   int Key = 0;
   /// Adjacent RAII guards of one scope, rewritable as one scoped_lock.
-  const std::vector<FixFact> *Fix = nullptr;
+  const SparseVector<FixFact> *Fix = nullptr;
 
   std::vector<Note> through(const LockGraph &LG) const {
     if (Direct)
@@ -1112,7 +1112,7 @@ void lockOrderInversion(const Graph &G, std::vector<Finding> &Out,
             Fd.Notes.push_back(std::move(N));
         }
         if (Last->Fix)
-          Fd.Fixes = *Last->Fix;
+          Fd.Fixes = Last->Fix->vec();
         Out.push_back(std::move(Fd));
       }
   }

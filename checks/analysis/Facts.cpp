@@ -497,10 +497,10 @@ private:
       else skip();
     });
   }
-  void fixes(std::vector<FixFact> &V) {
+  template <typename Vec> void fixes(Vec &V) {
     array([&] { fix(V.emplace_back()); });
   }
-  void strings(std::vector<std::string> &V) {
+  template <typename Vec> void strings(Vec &V) {
     array([&] { str(V.emplace_back()); });
   }
   /// [[usr, argument], ...]

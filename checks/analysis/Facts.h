@@ -9,6 +9,8 @@
 #ifndef BLOCKWATCH_FACTS_H
 #define BLOCKWATCH_FACTS_H
 
+#include "SparseVector.h"
+
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
@@ -94,8 +96,8 @@ struct CallFact {
   SourceLoc At;
   std::vector<HeldLock> Held;
   bool ThisCall = false; ///< A member call on this object.
-  std::vector<ArgLock> ArgLocks;
-  std::vector<FdArg> FdArgs;
+  SparseVector<ArgLock> ArgLocks;
+  SparseVector<FdArg> FdArgs;
 };
 
 struct BlockingFact {
@@ -131,7 +133,7 @@ struct AcquireFact {
   /// When this guard directly follows another plain guard in one scope:
   /// that guard's lock, and the rewrite of both as one std::scoped_lock.
   std::string MergeWith;
-  std::vector<FixFact> MergeFix;
+  SparseVector<FixFact> MergeFix;
 };
 
 /// A callable handed to an API that runs it elsewhere: on a loop thread
@@ -195,9 +197,9 @@ struct ChannelEscapeFact {
 };
 
 struct ChannelFacts {
-  std::vector<ChannelFact> Channels;
-  std::vector<ChannelOpFact> Ops;
-  std::vector<ChannelEscapeFact> Escapes;
+  SparseVector<ChannelFact> Channels;
+  SparseVector<ChannelOpFact> Ops;
+  SparseVector<ChannelEscapeFact> Escapes;
   bool empty() const { return Channels.empty() && Ops.empty() && Escapes.empty(); }
 };
 void to_json(nlohmann::json &J, const ChannelFacts &F);
@@ -218,17 +220,17 @@ struct FunctionFact {
   std::string EntryReason;
   std::vector<CallFact> Calls;
   std::vector<BlockingFact> Blocking;
-  std::vector<SuspendFact> Suspends;
+  SparseVector<SuspendFact> Suspends;
   std::vector<AcquireFact> Acquires;
-  std::vector<SpawnFact> Spawns;
-  std::vector<ReadFact> Reads;
+  SparseVector<SpawnFact> Spawns;
+  SparseVector<ReadFact> Reads;
   /// Parameters that carry a deadline on every path out of the function,
   /// directly or through the calls listed (callee USR, argument).
-  std::vector<int> DeadlineParams;
-  std::vector<std::pair<int, std::pair<std::string, int>>> DeadlineParamCalls;
+  SparseVector<int> DeadlineParams;
+  SparseVector<std::pair<int, std::pair<std::string, int>>> DeadlineParamCalls;
   /// Members given a deadline here ("member:...", "#async" for stream
   /// expiries) and classes whose member timer is armed ("class:...#async").
-  std::vector<std::string> DeadlineMembers;
+  SparseVector<std::string> DeadlineMembers;
   ChannelFacts Channels;
 };
 
