@@ -134,7 +134,7 @@ void BlockwatchCheck::check(const MatchFinder::MatchResult &Result) {
   auto ToLoc = [&](const bw::SourceLoc &L) -> SourceLocation {
     if (!L.valid())
       return {};
-    auto FE = FM.getOptionalFileRef(L.File);
+    auto FE = FM.getOptionalFileRef(L.File.str());
     if (!FE)
       return {};
     return SM.translateFileLineCol(&FE->getFileEntry(), L.Line, L.Col);

@@ -316,7 +316,7 @@ void writeSarif(std::ostream &OS, const RunResult &R, const ReportOptions &O) {
     if (Rel != L.File) {
       Art = {{"uri", Rel}, {"uriBaseId", "%SRCROOT%"}};
     } else {
-      Art = {{"uri", "file://" + L.File}};
+      Art = {{"uri", "file://" + L.File.str()}};
     }
     ordered_json Region = {{"startLine", L.Line},
                            {"startColumn", utf16Col(Line, L.Col)}};

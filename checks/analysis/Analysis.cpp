@@ -591,7 +591,7 @@ bool isForeign(const FunctionFact &F, const AnalysisOptions &Opts) {
   if (F.InSystemHeader && !Opts.StrictForeign)
     return false;
   if (Opts.ForeignHeaders) {
-    if (!std::regex_search(F.At.File, *Opts.ForeignHeaders))
+    if (!std::regex_search(F.At.File.str(), *Opts.ForeignHeaders))
       return false;
   }
   return true;

@@ -114,7 +114,7 @@ std::string ChannelCollector::keyOf(const FunctionDecl *Owner,
   if (!WithDecl)
     return K;
   SourceLoc L = Naming.Loc(V->getLocation());
-  return K + "@" + L.File + ":" + std::to_string(L.Line) + ":" +
+  return K + "@" + L.File.str() + ":" + std::to_string(L.Line) + ":" +
          std::to_string(L.Col);
 }
 

@@ -213,20 +213,20 @@ std::string TuCollector::usr(const FunctionDecl *FD) {
     // tells them apart.
     if (!FD->isExternallyVisible() || isLambdaCallOperator(FD)) {
       SourceLoc L = loc(FD->getLocation());
-      U += "@" + L.File + ":" + std::to_string(L.Line) + ":" +
+      U += "@" + L.File.str() + ":" + std::to_string(L.Line) + ":" +
            std::to_string(L.Col);
     }
     return U;
   }
   SourceLoc L = loc(FD->getLocation());
-  return "blockwatch:" + FD->getNameAsString() + "@" + L.File + ":" +
+  return "blockwatch:" + FD->getNameAsString() + "@" + L.File.str() + ":" +
          std::to_string(L.Line) + ":" + std::to_string(L.Col);
 }
 
 std::string TuCollector::name(const FunctionDecl *FD) {
   if (isLambdaCallOperator(FD)) {
     SourceLoc L = loc(cast<CXXMethodDecl>(FD)->getParent()->getLocation());
-    std::string File = L.File.substr(L.File.rfind('/') + 1);
+    std::string File = L.File.str().substr(L.File.str().rfind('/') + 1);
     return "(lambda at " + File + ":" + std::to_string(L.Line) + ":" +
            std::to_string(L.Col) + ")";
   }

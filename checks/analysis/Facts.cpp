@@ -5,9 +5,38 @@
 #include <climits>
 #include <stdexcept>
 #include <string_view>
+#include <mutex>
 #include <tuple>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace blockwatch {
+
+const std::string &FileName::empty_() {
+  static const std::string Empty;
+  return Empty;
+}
+
+const std::string *FileName::intern(std::string_view Name) {
+  if (Name.empty())
+    return &empty_();
+  // Each thread asks its own table first: the driver's workers and the merge
+  // readers make locations in parallel, nearly always in files seen before.
+  thread_local std::unordered_map<std::string_view, const std::string *> Seen;
+  auto It = Seen.find(Name);
+  if (It != Seen.end())
+    return It->second;
+  static std::mutex Mu;
+  // Never freed: FileNames may live in statics and thread-locals until exit.
+  static auto *Table = new std::unordered_set<std::string>();
+  const std::string *S;
+  {
+    std::lock_guard<std::mutex> Lock(Mu);
+    S = &*Table->emplace(Name).first;
+  }
+  Seen.emplace(*S, S);
+  return S;
+}
 
 bool SourceLoc::operator<(const SourceLoc &O) const {
   return std::tie(File, Line, Col, EndLine, EndCol) <
@@ -21,7 +50,7 @@ bool SourceLoc::operator==(const SourceLoc &O) const {
 using nlohmann::json;
 
 static json locJson(const SourceLoc &L) {
-  return json::array({L.File, L.Line, L.Col, L.EndLine, L.EndCol, L.Offset,
+  return json::array({L.File.str(), L.Line, L.Col, L.EndLine, L.EndCol, L.Offset,
                       L.EndOffset});
 }
 static json lockJson(const HeldLock &H) {
@@ -252,6 +281,7 @@ public:
 private:
   const char *Begin, *P, *End;
   std::string Key; ///< Storage for a key that had escapes.
+  std::string Scratch;
 
   [[noreturn]] void fail(const std::string &What) {
     throw std::runtime_error("malformed facts at byte " +
@@ -462,7 +492,8 @@ private:
 
   void loc(SourceLoc &L) {
     expect('[');
-    str(L.File);
+    str(Scratch);
+    L.File = Scratch;
     unsigned *Fields[] = {&L.Line,   &L.Col,    &L.EndLine,  &L.EndCol,
                           &L.Offset, &L.EndOffset};
     for (unsigned *F : Fields) {

@@ -18,10 +18,38 @@
 
 namespace blockwatch {
 
+/// A file name stored once per process: every location names a file, and a
+/// merge holds millions of locations in a few thousand files. Compares and
+/// orders by content, so output does not depend on interning order.
+class FileName {
+public:
+  FileName() : S(&empty_()) {}
+  FileName(std::string_view Name) : S(intern(Name)) {}
+  FileName(const std::string &Name) : S(intern(Name)) {}
+  FileName(const char *Name) : S(intern(Name)) {}
+  const std::string &str() const { return *S; }
+  operator const std::string &() const { return *S; }
+  bool empty() const { return S->empty(); }
+  friend bool operator==(const FileName &A, const FileName &B) {
+    return A.S == B.S;
+  }
+  friend bool operator!=(const FileName &A, const FileName &B) {
+    return A.S != B.S;
+  }
+  friend bool operator<(const FileName &A, const FileName &B) {
+    return A.S != B.S && *A.S < *B.S;
+  }
+
+private:
+  const std::string *S;
+  static const std::string &empty_();
+  static const std::string *intern(std::string_view Name);
+};
+
 /// A source range, 1-based lines and byte columns as clang reports them, plus
 /// byte offsets for fix-its. End is one past the last character.
 struct SourceLoc {
-  std::string File;
+  FileName File;
   unsigned Line = 0, Col = 0, EndLine = 0, EndCol = 0;
   unsigned Offset = 0, EndOffset = 0;
   bool valid() const { return !File.empty() && Line != 0; }
