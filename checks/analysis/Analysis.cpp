@@ -925,9 +925,15 @@ void lockOrderInversion(const Graph &G, std::vector<Finding> &Out,
   // with the most conflicting combination.
   using Witnesses = std::map<int, LockEdge>;
   std::vector<std::map<int, Witnesses>> Edges(Locks.size());
-  auto AddEdge = [&](const HeldLock &From, int To, const LockEdge &E) {
-    int Modes = From.Shared * 2 + E.ToShared;
-    Edges[Locks.id(From.Id)][To].emplace(Modes, E);
+  // The first witness of an edge and modes is the one kept; calls under a
+  // lock offer the same edges again and again, so test that cheaply first.
+  std::unordered_set<uint64_t> Witnessed;
+  auto AddEdge = [&](int From, bool FromShared, int To, const LockEdge &E) {
+    int Modes = FromShared * 2 + E.ToShared;
+    if (Witnessed
+            .insert(uint64_t(From) << 34 | uint64_t(To) << 2 | uint64_t(Modes))
+            .second)
+      Edges[From][To].emplace(Modes, E);
   };
   auto SelfDeadlock = [&](const FunctionFact &F, const SourceLoc &At,
                           const HeldLock &H, const std::string &Msg,
@@ -962,7 +968,7 @@ void lockOrderInversion(const Graph &G, std::vector<Finding> &Out,
         E.Direct = &A;
         if (A.MergeWith == H.Id)
           E.Fix = &A.MergeFix;
-        AddEdge(H, Locks.id(A.Lock.Id), E);
+        AddEdge(Locks.id(H.Id), H.Shared, Locks.id(A.Lock.Id), E);
       }
     }
     for (unsigned I = 0; I < F.Calls.size(); ++I) {
@@ -998,7 +1004,7 @@ void lockOrderInversion(const Graph &G, std::vector<Finding> &Out,
           E.Fn = Id;
           E.Call = I;
           E.Key = K;
-          AddEdge(H, To, E);
+          AddEdge(HeldId, H.Shared, To, E);
         }
       }
     }
@@ -1014,7 +1020,7 @@ void lockOrderInversion(const Graph &G, std::vector<Finding> &Out,
     static const std::string Declared = "(declared order)";
     LockEdge E{&First, &O.At, false, &Declared};
     E.Declared = &O;
-    AddEdge(First, Locks.id(O.Second), E);
+    AddEdge(Locks.id(O.First), false, Locks.id(O.Second), E);
   }
   if (Picture)
     for (size_t From = 0; From < Edges.size(); ++From)
