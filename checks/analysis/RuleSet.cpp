@@ -3,6 +3,9 @@
 #include "LocatedJson.h"
 #include "StableHash.h"
 
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Regex.h"
+
 #include <cstdint>
 #include <fstream>
 #include <set>
@@ -173,13 +176,10 @@ public:
     }
     if (!getString(Obj, Ptr, RegexKey, Out.RegexText))
       return false;
-    try {
-      Out.Regex = std::make_shared<std::regex>(
-          Out.RegexText, std::regex::ECMAScript | std::regex::optimize);
-    } catch (const std::regex_error &E) {
-      error(Ptr + "/" + RegexKey,
-            "invalid regular expression '" + Out.RegexText + "': " + E.what(),
-            false);
+    std::string Why;
+    Out.Regex = compileBoundedRegex(Out.RegexText, Why);
+    if (!Out.Regex) {
+      error(Ptr + "/" + RegexKey, Why, false);
       return false;
     }
     return true;
@@ -282,7 +282,7 @@ public:
 
 bool NamePattern::matches(const std::string &QualName) const {
   if (Regex)
-    return std::regex_search(QualName, *Regex);
+    return Regex->match(QualName);
   return QualName == Exact;
 }
 

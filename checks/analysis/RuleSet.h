@@ -10,10 +10,11 @@
 #ifndef BLOCKWATCH_RULESET_H
 #define BLOCKWATCH_RULESET_H
 
+#include "BoundedRegex.h"
+
 #include <map>
 #include <memory>
 #include <mutex>
-#include <regex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -24,7 +25,7 @@ namespace blockwatch {
 struct NamePattern {
   std::string Exact;
   std::string RegexText;
-  std::shared_ptr<std::regex> Regex;
+  std::shared_ptr<const llvm::Regex> Regex;
   bool matches(const std::string &QualName) const;
   const std::string &text() const { return Regex ? RegexText : Exact; }
 };
@@ -228,7 +229,8 @@ private:
     std::vector<size_t> Regexes;
     std::vector<T> Items;
     /// Regex results per name: a TU asks about the same callees again and
-    /// again, and std::regex is slow. Shared by the driver's threads.
+    /// again, and a regex match costs far more than a hash lookup. Shared
+    /// by the driver's threads.
     mutable std::unordered_map<std::string, std::vector<size_t>> RegexHits;
     mutable std::mutex RegexMu;
     void add(T Item, const NamePattern &P);
