@@ -26,14 +26,61 @@ std::string displayName(const std::string &Q) {
   return Q.compare(0, 2, "::") == 0 ? Q.substr(2) : Q;
 }
 
-void Program::add(const TuFacts &TU) {
-  Orders.insert(Orders.end(), TU.Orders.begin(), TU.Orders.end());
-  for (const auto &F : TU.Functions)
-    insert(FunctionFact(F));
+void Program::add(const TuFacts &TU) { add(TuFacts(TU)); }
+
+/// Points every reference to a renamed function in \p TU at its new USR.
+static void renameUsrs(TuFacts &TU,
+                       const std::unordered_map<std::string, std::string> &To) {
+  auto Fix = [&](std::string &Usr) {
+    auto It = To.find(Usr);
+    if (It != To.end())
+      Usr = It->second;
+  };
+  auto FixVia = [&](auto &Via) {
+    for (auto &V : Via)
+      Fix(V.first);
+  };
+  for (FunctionFact &F : TU.Functions) {
+    Fix(F.Usr);
+    for (CallFact &C : F.Calls) {
+      Fix(C.Callee);
+      for (FdArg &A : C.FdArgs)
+        FixVia(A.ViaCalls);
+    }
+    for (SpawnFact &S : F.Spawns)
+      Fix(S.Target);
+    for (ReadFact &R : F.Reads)
+      FixVia(R.ViaCalls);
+    for (auto &D : F.DeadlineParamCalls)
+      Fix(D.second.first);
+    for (ChannelOpFact &O : F.Channels.Ops)
+      for (std::string &T : O.SpawnedBefore)
+        Fix(T);
+    for (ChannelEscapeFact &E : F.Channels.Escapes)
+      Fix(E.Target);
+  }
 }
 
 void Program::add(TuFacts &&TU) {
   Orders.insert(Orders.end(), TU.Orders.begin(), TU.Orders.end());
+  // One database may hold several programs that each define a function of
+  // the same name, e.g. 'session::start' in two example servers: a body
+  // somewhere else is another function. It gets its own USR, and this TU's
+  // calls go to it. Only for TUs: exported summaries (no main file) are
+  // older copies of functions the open TU has just redefined.
+  if (!TU.MainFile.empty()) {
+    std::unordered_map<std::string, std::string> Renamed;
+    for (const FunctionFact &F : TU.Functions) {
+      if (!F.HasBody)
+        continue;
+      auto It = ByUsr.find(F.Usr);
+      if (It != ByUsr.end() && Storage[It->second].HasBody &&
+          !(Storage[It->second].At == F.At))
+        Renamed.emplace(F.Usr, F.Usr + "@" + F.At.File.str());
+    }
+    if (!Renamed.empty())
+      renameUsrs(TU, Renamed);
+  }
   for (auto &F : TU.Functions)
     insert(std::move(F));
 }
