@@ -61,6 +61,12 @@ std::shared_ptr<const bw::TuFacts> summariesFor(const std::string &Path,
     Error = Path + ": cannot read summaries";
     return nullptr;
   }
+  // As for rule packs: a FIFO or a device named by a repository's config
+  // would block clangd or never end.
+  if (St.type() != llvm::sys::fs::file_type::regular_file) {
+    Error = Path + ": cannot read summaries: not a regular file";
+    return nullptr;
+  }
   std::lock_guard<std::mutex> Lock(Mu);
   auto It = Cache.find(Path);
   if (It != Cache.end() &&

@@ -4,12 +4,12 @@
 #include "StableHash.h"
 
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Regex.h"
 
 #include <cstdint>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 namespace blockwatch {
 
@@ -865,14 +865,32 @@ bool RuleSet::loadBuiltin(std::vector<std::string> &Errors) {
 
 bool RuleSet::loadFile(const std::string &Path,
                        std::vector<std::string> &Errors) {
-  std::ifstream In(Path, std::ios::binary);
-  if (!In) {
+  // The path may come from a repository's .clang-tidy or .clangd. Reading a
+  // FIFO or a device would never end (/dev/zero) or steal clangd's LSP input
+  // (/dev/stdin), so only regular files are read, and only up to a size no
+  // hand-written pack comes near.
+  llvm::sys::fs::file_status St;
+  if (llvm::sys::fs::status(Path, St)) {
     Errors.push_back(Path + ": error: cannot read rule pack");
     return false;
   }
-  std::stringstream SS;
-  SS << In.rdbuf();
-  return loadText(Path, SS.str(), Errors);
+  if (St.type() != llvm::sys::fs::file_type::regular_file) {
+    Errors.push_back(Path +
+                     ": error: cannot read rule pack: not a regular file");
+    return false;
+  }
+  if (St.getSize() > MaxPackBytes) {
+    Errors.push_back(Path + ": error: cannot read rule pack: larger than " +
+                     std::to_string(MaxPackBytes >> 20) + " MiB");
+    return false;
+  }
+  auto Buf = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
+                                         /*RequiresNullTerminator=*/false);
+  if (!Buf) {
+    Errors.push_back(Path + ": error: cannot read rule pack");
+    return false;
+  }
+  return loadText(Path, (*Buf)->getBuffer().str(), Errors);
 }
 
 std::shared_ptr<const RuleSet>

@@ -189,7 +189,10 @@ public:
   /// Loads one pack from \p Text; \p File names it in errors.
   bool loadText(const std::string &File, const std::string &Text,
                 std::vector<std::string> &Errors);
+  /// Loads a pack from a regular file of at most MaxPackBytes.
   bool loadFile(const std::string &Path, std::vector<std::string> &Errors);
+  /// Some two thousand times the largest built-in pack.
+  static constexpr unsigned long long MaxPackBytes = 16ull << 20;
 
   /// Reports contexts used but declared by no loaded pack.
   bool checkContextRefs(std::vector<std::string> &Errors) const;
