@@ -11,6 +11,7 @@
 
 #include <map>
 #include <mutex>
+#include <set>
 
 using namespace clang::ast_matchers;
 
@@ -45,8 +46,12 @@ struct TuState {
   bool Valid = false;
   std::string RuleFiles;
   bw::TuFacts Facts;
+  /// Configuration errors reported in the file, once for all six checks.
+  std::set<std::string> ErrorsShown;
 };
 thread_local TuState State;
+
+bool ConfigurationErrorsInFile = false;
 
 /// Summaries are read once per file version and shared across threads.
 std::shared_ptr<const bw::TuFacts> summariesFor(const std::string &Path,
@@ -89,6 +94,8 @@ std::shared_ptr<const bw::TuFacts> summariesFor(const std::string &Path,
 }
 } // namespace
 
+void reportConfigurationErrorsInFile() { ConfigurationErrorsInFile = true; }
+
 BlockwatchCheck::BlockwatchCheck(StringRef Name, ClangTidyContext *Context,
                                  const char *Rule)
     : ClangTidyCheck(Name, Context), Rule(Rule),
@@ -104,16 +111,33 @@ void BlockwatchCheck::registerMatchers(MatchFinder *Finder) {
   Finder->addMatcher(translationUnitDecl().bind("tu"), this);
 }
 
-void BlockwatchCheck::onStartOfTranslationUnit() { State.Valid = false; }
+void BlockwatchCheck::onStartOfTranslationUnit() {
+  State.Valid = false;
+  State.ErrorsShown.clear();
+}
+
+void BlockwatchCheck::configurationError(const ASTContext &Ctx,
+                                         const std::string &Message,
+                                         DiagnosticIDs::Level Level) {
+  if (!ConfigurationErrorsInFile) {
+    configurationDiag("%0", Level) << Message;
+    return;
+  }
+  if (!State.ErrorsShown.insert(Message).second)
+    return;
+  const SourceManager &SM = Ctx.getSourceManager();
+  diag(SM.getLocForStartOfFile(SM.getMainFileID()), "%0", Level) << Message;
+}
 
 void BlockwatchCheck::check(const MatchFinder::MatchResult &Result) {
+  ASTContext &Ctx = *Result.Context;
   std::vector<std::string> Errors;
   auto Rules = rulesFor(RuleFiles, Errors);
   for (const auto &E : Errors)
-    configurationDiag("blockwatch rule pack: %0", DiagnosticIDs::Error) << E;
+    configurationError(Ctx, "blockwatch rule pack: " + E,
+                       DiagnosticIDs::Error);
   if (!Rules)
     return;
-  ASTContext &Ctx = *Result.Context;
   if (!State.Valid || State.RuleFiles != RuleFiles) {
     State.Facts = bw::collectFacts(Ctx, *Rules);
     State.RuleFiles = RuleFiles;
@@ -125,11 +149,14 @@ void BlockwatchCheck::check(const MatchFinder::MatchResult &Result) {
     std::string Error;
     auto Summaries = summariesFor(SummaryFile, Error);
     if (!Summaries)
-      configurationDiag("blockwatch summaries: %0") << Error;
+      configurationError(Ctx, "blockwatch summaries: " + Error,
+                         DiagnosticIDs::Warning);
     else if (Summaries->RulesDigest != Rules->digest())
-      configurationDiag("blockwatch summaries: %0 was written with other rule "
-                        "packs; export it again")
-          << SummaryFile;
+      configurationError(Ctx,
+                         "blockwatch summaries: " + SummaryFile +
+                             " was written with other rule packs; export it "
+                             "again",
+                         DiagnosticIDs::Warning);
     else
       P.add(*Summaries); // The TU's own, fresher facts were added first.
   }

@@ -14,6 +14,12 @@
 
 namespace clang::tidy::blockwatch {
 
+/// clangd drops diagnostics without a location, and so clang-tidy's
+/// configuration errors: a RuleFiles that names no pack would leave the
+/// checks silent without saying why. blockwatch-clangd calls this before
+/// starting clangd so that such errors are reported at the top of the file.
+void reportConfigurationErrorsInFile();
+
 class BlockwatchCheck : public ClangTidyCheck {
 public:
   BlockwatchCheck(StringRef Name, ClangTidyContext *Context, const char *Rule);
@@ -30,6 +36,9 @@ protected:
   ::blockwatch::AnalysisOptions AnalysisOpts;
 
 private:
+  void configurationError(const ASTContext &Ctx, const std::string &Message,
+                          DiagnosticIDs::Level Level);
+
   const char *Rule;
   /// Extra rule packs, comma-separated; a global option so that every
   /// blockwatch check sees the same packs.

@@ -9,6 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "BlockwatchCheck.h"
+
 #include "clang/Frontend/CompilerInvocation.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringRef.h"
@@ -59,6 +61,7 @@ bool needsResourceDir(int Argc, char *Argv[]) {
 } // namespace
 
 int main(int argc, char *argv[]) {
+  clang::tidy::blockwatch::reportConfigurationErrorsInFile();
   if (!needsResourceDir(argc, argv))
     return clang::clangd::clangdMain(argc, argv);
   static char ResourceDirFlag[] =
