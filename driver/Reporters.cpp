@@ -206,75 +206,164 @@ void writeText(std::ostream &OS, const RunResult &R, const ReportOptions &O) {
   }
 }
 
+/// Pretty-printed JSON in the layout of nlohmann's dump(2), written straight
+/// into a string: building a DOM per finding was most of the time of a large
+/// report. Strings that need escaping go through nlohmann, so the escaping
+/// (and the replacement of invalid UTF-8) is exactly its own.
+class PrettyJson {
+public:
+  explicit PrettyJson(std::string &Out) : Out(Out) {}
+
+  void string(const std::string &S) {
+    for (unsigned char C : S)
+      if (C < 0x20 || C == '"' || C == '\\' || C >= 0x80) {
+        Out += nlohmann::json(S).dump(-1, ' ', false, Lossy);
+        return;
+      }
+    Out += '"';
+    Out += S;
+    Out += '"';
+  }
+  void number(uint64_t N) { Out += std::to_string(N); }
+  void boolean(bool B) { Out += B ? "true" : "false"; }
+
+  /// {"key": value, ...}: \p Members calls key() before each value.
+  template <typename Fn> void object(Fn Members) {
+    open('{', Members);
+  }
+  /// [value, ...]: \p Items calls item() before each value.
+  template <typename Fn> void array(Fn Items) { open('[', Items); }
+  void key(const char *K) {
+    next();
+    Out += '"';
+    Out += K;
+    Out += "\": ";
+  }
+  void item() { next(); }
+
+private:
+  std::string &Out;
+  unsigned Depth = 0;
+  std::vector<bool> Empty; ///< Per open container: nothing in it yet.
+
+  template <typename Fn> void open(char C, Fn Body) {
+    Out += C;
+    ++Depth;
+    Empty.push_back(true);
+    Body();
+    --Depth;
+    if (!Empty.back()) {
+      Out += '\n';
+      Out.append(2 * Depth, ' ');
+    }
+    Empty.pop_back();
+    Out += C == '{' ? '}' : ']';
+  }
+  void next() {
+    Out += Empty.back() ? "\n" : ",\n";
+    Empty.back() = false;
+    Out.append(2 * Depth, ' ');
+  }
+};
+
 void writeJson(std::ostream &OS, const RunResult &R, const ReportOptions &O) {
-  using nlohmann::ordered_json;
+  std::string Buf;
+  PrettyJson J(Buf);
   auto Loc = [&](const SourceLoc &L) {
-    return ordered_json{{"file", relPath(L.File, O.SrcRoot)},
-                        {"line", L.Line},
-                        {"column", L.Col},
-                        {"end_line", L.EndLine},
-                        {"end_column", L.EndCol}};
+    J.object([&] {
+      J.key("file");
+      J.string(relPath(L.File, O.SrcRoot));
+      J.key("line");
+      J.number(L.Line);
+      J.key("column");
+      J.number(L.Col);
+      J.key("end_line");
+      J.number(L.EndLine);
+      J.key("end_column");
+      J.number(L.EndCol);
+    });
   };
   auto Notes = [&](const std::vector<Note> &V) {
-    ordered_json A = ordered_json::array();
-    for (const Note &N : V)
-      A.push_back({{"message", N.Message}, {"location", Loc(N.At)}});
-    return A;
+    J.array([&] {
+      for (const Note &N : V) {
+        J.item();
+        J.object([&] {
+          J.key("message");
+          J.string(N.Message);
+          J.key("location");
+          Loc(N.At);
+        });
+      }
+    });
   };
-  // Written one finding at a time, in the layout dump(2) gives the whole
-  // document: a DOM of every finding was most of a large run's memory.
-  auto Element = [&](const ordered_json &J, bool Last) {
-    std::string Text = J.dump(2, ' ', false, Lossy);
-    std::string Indented = "    ";
-    Indented.reserve(Text.size() + Text.size() / 8);
-    for (char C : Text) {
-      Indented += C;
-      if (C == '\n')
-        Indented += "    ";
-    }
-    Indented += Last ? "\n" : ",\n";
-    OS.write(Indented.data(), Indented.size());
+  // Flushed finding by finding, so the report is never whole in memory.
+  auto Flush = [&] {
+    OS.write(Buf.data(), Buf.size());
+    Buf.clear();
   };
-  auto Array = [&](const char *Name, size_t N, const auto &ElementAt,
-                   bool LastMember) {
-    OS << "  \"" << Name << "\": [";
-    if (N == 0) {
-      OS << "]";
-    } else {
-      OS << "\n";
-      for (size_t I = 0; I < N; ++I)
-        Element(ElementAt(I), I + 1 == N);
-      OS << "  ]";
-    }
-    OS << (LastMember ? "\n" : ",\n");
-  };
-  OS << "{\n  \"tool\": \"blockwatch\",\n  \"version\": "
-     << ordered_json(BLOCKWATCH_VERSION).dump() << ",\n";
-  Array("findings", R.Findings.size(), [&](size_t I) {
-    const Finding &F = R.Findings[I];
-    ordered_json Fixes = ordered_json::array();
-    for (const FixFact &Fx : F.Fixes)
-      Fixes.push_back({{"file", relPath(Fx.File, O.SrcRoot)},
-                       {"offset", Fx.Offset},
-                       {"length", Fx.Length},
-                       {"replacement", Fx.Text},
-                       {"description", Fx.Description}});
-    return ordered_json{{"rule", F.Rule},
-                        {"message", F.Message},
-                        {"location", Loc(F.At)},
-                        {"function", F.Function},
-                        {"fingerprint", F.Fingerprint},
-                        {"suppressed", F.Suppressed},
-                        {"notes", Notes(F.Notes)},
-                        {"flow", Notes(F.Flow)},
-                        {"fixes", Fixes}};
-  }, false);
-  Array("errors", R.Failures.size(), [&](size_t I) {
-    const TuFailure &E = R.Failures[I];
-    return ordered_json{{"file", relPath(E.File, O.SrcRoot)},
-                        {"message", E.Message}};
-  }, true);
-  OS << "}\n";
+  J.object([&] {
+    J.key("tool");
+    J.string("blockwatch");
+    J.key("version");
+    J.string(BLOCKWATCH_VERSION);
+    J.key("findings");
+    J.array([&] {
+      for (const Finding &F : R.Findings) {
+        J.item();
+        J.object([&] {
+          J.key("rule");
+          J.string(F.Rule);
+          J.key("message");
+          J.string(F.Message);
+          J.key("location");
+          Loc(F.At);
+          J.key("function");
+          J.string(F.Function);
+          J.key("fingerprint");
+          J.string(F.Fingerprint);
+          J.key("suppressed");
+          J.boolean(F.Suppressed);
+          J.key("notes");
+          Notes(F.Notes);
+          J.key("flow");
+          Notes(F.Flow);
+          J.key("fixes");
+          J.array([&] {
+            for (const FixFact &Fx : F.Fixes) {
+              J.item();
+              J.object([&] {
+                J.key("file");
+                J.string(relPath(Fx.File, O.SrcRoot));
+                J.key("offset");
+                J.number(Fx.Offset);
+                J.key("length");
+                J.number(Fx.Length);
+                J.key("replacement");
+                J.string(Fx.Text);
+                J.key("description");
+                J.string(Fx.Description);
+              });
+            }
+          });
+        });
+        Flush();
+      }
+    });
+    J.key("errors");
+    J.array([&] {
+      for (const TuFailure &E : R.Failures) {
+        J.item();
+        J.object([&] {
+          J.key("file");
+          J.string(relPath(E.File, O.SrcRoot));
+          J.key("message");
+          J.string(E.Message);
+        });
+      }
+    });
+  });
+  Buf += '\n';
+  Flush();
 }
 
 void writeSarif(std::ostream &OS, const RunResult &R, const ReportOptions &O) {
