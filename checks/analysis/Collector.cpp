@@ -114,6 +114,36 @@ int explicitArgs(llvm::ArrayRef<const Expr *> Args) {
   return N;
 }
 
+/// The length of a constant std::chrono::duration in nanoseconds.
+std::optional<double> durationNs(const Expr *A, ASTContext &Ctx) {
+  const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+      A->getType()->getAsCXXRecordDecl());
+  if (!Spec || Spec->getName() != "duration" || A->isValueDependent())
+    return std::nullopt;
+  const TemplateArgumentList &TA = Spec->getTemplateArgs();
+  if (TA.size() != 2 || TA[1].getKind() != TemplateArgument::Type)
+    return std::nullopt;
+  // The period, std::ratio<Num, Den>.
+  const auto *Ratio = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+      TA[1].getAsType()->getAsCXXRecordDecl());
+  if (!Ratio || Ratio->getTemplateArgs().size() != 2 ||
+      Ratio->getTemplateArgs()[0].getKind() != TemplateArgument::Integral ||
+      Ratio->getTemplateArgs()[1].getKind() != TemplateArgument::Integral)
+    return std::nullopt;
+  double Num = Ratio->getTemplateArgs()[0].getAsIntegral().getSExtValue();
+  double Den = Ratio->getTemplateArgs()[1].getAsIntegral().getSExtValue();
+  Expr::EvalResult R;
+  if (Den == 0 || !A->EvaluateAsRValue(R, Ctx) || !R.Val.isStruct() ||
+      R.Val.getStructNumFields() != 1)
+    return std::nullopt;
+  const APValue &Count = R.Val.getStructField(0);
+  if (Count.isInt())
+    return Count.getInt().getSExtValue() * Num * 1e9 / Den;
+  if (Count.isFloat())
+    return Count.getFloat().convertToDouble() * Num * 1e9 / Den;
+  return std::nullopt;
+}
+
 /// A held lock inside the dataflow: the fact plus who releases it.
 struct Held {
   HeldLock Lock;
@@ -582,6 +612,10 @@ bool FunctionCollector::conditionHolds(const ArgCondition &C,
   const Expr *A = Args[Idx];
   if (C.K == ArgCondition::TypeMatches)
     return C.Type.matches(typeName(A->getType()));
+  if (C.K == ArgCondition::DurationBelow) {
+    std::optional<double> Ns = durationNs(A, Ctx);
+    return Ns && *Ns < static_cast<double>(C.Value);
+  }
   return valueHolds(C, A);
 }
 

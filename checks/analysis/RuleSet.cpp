@@ -201,7 +201,8 @@ public:
       std::string CPtr = APtr + "/" + std::to_string(I);
       const auto &C = Arr[I];
       if (!checkObject(C, CPtr, "argument condition",
-                       {"arg", "equals", "has_flag", "type_regex", "missing"},
+                       {"arg", "equals", "has_flag", "type_regex", "missing",
+                        "duration_below_ns"},
                        {"arg"})) {
         Ok = false;
         continue;
@@ -211,11 +212,12 @@ public:
       Ok &= getInt(C, CPtr, "arg", Arg);
       AC.Arg = static_cast<int>(Arg);
       int Forms = C.contains("equals") + C.contains("has_flag") +
-                  C.contains("type_regex") + C.contains("missing");
+                  C.contains("type_regex") + C.contains("missing") +
+                  C.contains("duration_below_ns");
       if (Forms != 1) {
         error(CPtr,
               "an argument condition needs exactly one of 'equals', "
-              "'has_flag', 'type_regex', 'missing'",
+              "'has_flag', 'type_regex', 'missing', 'duration_below_ns'",
               false);
         Ok = false;
         continue;
@@ -226,6 +228,15 @@ public:
       } else if (C.contains("has_flag")) {
         AC.K = ArgCondition::HasFlag;
         Ok &= getInt(C, CPtr, "has_flag", AC.Value);
+      } else if (C.contains("duration_below_ns")) {
+        AC.K = ArgCondition::DurationBelow;
+        Ok &= getInt(C, CPtr, "duration_below_ns", AC.Value);
+        if (AC.Value <= 0) {
+          error(CPtr + "/duration_below_ns",
+                "'duration_below_ns' must be a positive number of nanoseconds",
+                false);
+          Ok = false;
+        }
       } else if (C.contains("missing")) {
         AC.K = ArgCondition::Missing;
         bool B = false;

@@ -32,9 +32,9 @@ struct NamePattern {
 
 /// A condition on one argument of a call.
 struct ArgCondition {
-  enum Kind { Equals, HasFlag, TypeMatches, Missing } K = Equals;
+  enum Kind { Equals, HasFlag, TypeMatches, Missing, DurationBelow } K = Equals;
   int Arg = 0; ///< -1 means the last argument.
-  long long Value = 0;
+  long long Value = 0; ///< DurationBelow: nanoseconds.
   NamePattern Type; ///< For TypeMatches: the argument's qualified type name.
 };
 

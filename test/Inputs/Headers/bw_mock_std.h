@@ -14,10 +14,18 @@ template <class T> typename remove_reference<T>::type &&move(T &&t) noexcept {
 template <class T> T &&forward(typename remove_reference<T>::type &t) noexcept {
   return static_cast<T &&>(t);
 }
+template <long long N, long long D = 1> struct ratio {};
 namespace chrono {
-template <class R, class P = void> struct duration { R r; duration(R x = 0) : r(x) {} };
-using seconds = duration<long, struct sec>;
-using milliseconds = duration<long, struct milli>;
+// A literal type with the real period, so constant durations evaluate.
+template <class R, class P = ratio<1>> struct duration {
+  R r;
+  constexpr duration(R x = 0) : r(x) {}
+  constexpr R count() const { return r; }
+};
+using nanoseconds = duration<long long, ratio<1, 1000000000>>;
+using microseconds = duration<long long, ratio<1, 1000000>>;
+using milliseconds = duration<long long, ratio<1, 1000>>;
+using seconds = duration<long long>;
 template <class C, class D = int> struct time_point {};
 struct steady_clock { static time_point<steady_clock> now(); };
 } // namespace chrono

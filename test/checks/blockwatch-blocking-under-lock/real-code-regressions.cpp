@@ -39,3 +39,52 @@ private:
   int wakeupFd_;
   int logFd_;
 };
+
+// R7 (cpp-httplib's is_socket_alive / handle_EINTR): a constant back-off
+// shorter than a millisecond is a yield, not a wait; a longer or unknown
+// sleep under the lock still is.
+#include <chrono>
+#include <thread>
+
+static void retry_after_eintr() {
+  std::this_thread::sleep_for(std::chrono::microseconds{1});
+}
+static void retry_later() {
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+}
+
+class Client {
+public:
+  void helper_backoff_ok() {
+    std::lock_guard<std::mutex> g(socket_mutex_);
+    retry_after_eintr();
+  }
+  void helper_retry_later_bad() {
+    std::lock_guard<std::mutex> g(socket_mutex_);
+    retry_later();
+    // CHECK: :[[@LINE-1]]:5: warning: call to 'retry_later' may block in 'std::this_thread::sleep_for' while 'Client::socket_mutex_' is held [blockwatch-blocking-under-lock]
+  }
+  void eintr_backoff_ok() {
+    std::lock_guard<std::mutex> g(socket_mutex_);
+    std::this_thread::sleep_for(std::chrono::microseconds{1});
+    std::this_thread::sleep_for(std::chrono::nanoseconds(999999));
+  }
+  void retry_backoff_bad() {
+    std::lock_guard<std::mutex> g(socket_mutex_);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    // CHECK: :[[@LINE-1]]:5: warning: blocking call 'std::this_thread::sleep_for' while 'Client::socket_mutex_' is held [blockwatch-blocking-under-lock]
+  }
+  void one_millisecond_bad() {
+    std::lock_guard<std::mutex> g(socket_mutex_);
+    std::this_thread::sleep_for(std::chrono::microseconds{1000});
+    // CHECK: :[[@LINE-1]]:5: warning: blocking call 'std::this_thread::sleep_for' while 'Client::socket_mutex_' is held [blockwatch-blocking-under-lock]
+  }
+  void unknown_backoff_bad(std::chrono::microseconds d) {
+    std::lock_guard<std::mutex> g(socket_mutex_);
+    std::this_thread::sleep_for(d);
+    // CHECK: :[[@LINE-1]]:5: warning: blocking call 'std::this_thread::sleep_for' while 'Client::socket_mutex_' is held [blockwatch-blocking-under-lock]
+  }
+
+private:
+  std::mutex socket_mutex_;
+};
