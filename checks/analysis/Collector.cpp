@@ -114,6 +114,29 @@ int explicitArgs(llvm::ArrayRef<const Expr *> Args) {
   return N;
 }
 
+/// The constructor parameter an initializer copies, moves or refers to:
+/// 'socket_(socket)', 'socket_(std::move(socket))', 'fd_(&fd)'.
+const ParmVarDecl *initParam(const Expr *E) {
+  for (unsigned Depth = 0; E && Depth < 4; ++Depth) {
+    E = strip(E);
+    if (const auto *DRE = dyn_cast_or_null<DeclRefExpr>(E))
+      return dyn_cast<ParmVarDecl>(DRE->getDecl());
+    if (const auto *CE = dyn_cast_or_null<CXXConstructExpr>(E)) {
+      if (CE->getNumArgs() != 1)
+        return nullptr;
+      E = CE->getArg(0);
+      continue;
+    }
+    const auto *Call = dyn_cast_or_null<CallExpr>(E);
+    const FunctionDecl *F = Call ? Call->getDirectCallee() : nullptr;
+    if (!F || Call->getNumArgs() != 1 || !F->isInStdNamespace() ||
+        (F->getName() != "move" && F->getName() != "forward"))
+      return nullptr;
+    E = Call->getArg(0);
+  }
+  return nullptr;
+}
+
 /// The length of a constant std::chrono::duration in nanoseconds.
 std::optional<double> durationNs(const Expr *A, ASTContext &Ctx) {
   const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
@@ -190,16 +213,21 @@ public:
 
   void run() {
     TraverseAST(Ctx);
+    for (const FunctionDecl *FD : Pending)
+      scanStructure(FD);
     // Which descriptors are non-blocking is a whole-TU fact (a member set in
     // the constructor, read in a method defined earlier): find it first.
     // Twice, so a helper returning such a descriptor is seen by its callers.
     for (int Pass = 0; Pass < 2; ++Pass)
       for (const FunctionDecl *FD : Pending)
         scanNonBlocking(FD);
+    bindNonBlockingMembers();
     for (const FunctionDecl *FD : Pending)
       collectFunction(FD);
   }
   void scanNonBlocking(const FunctionDecl *FD);
+  void scanStructure(const FunctionDecl *FD);
+  void bindNonBlockingMembers();
 
   bool inSystem(SourceLocation L) const {
     return L.isValid() && SM.isInSystemHeader(SM.getFileLoc(L));
@@ -226,6 +254,22 @@ public:
   llvm::DenseSet<const FunctionDecl *> NonBlockingReturners;
   /// Member and global descriptors a socket source assigns anywhere here.
   std::set<std::string> SocketMembers;
+  bool nonBlockingFd(const Expr *E) const {
+    E = strip(E);
+    if (const auto *DRE = dyn_cast_or_null<DeclRefExpr>(E))
+      return NonBlockingFds.count(DRE->getDecl());
+    if (const auto *ME = dyn_cast_or_null<MemberExpr>(E))
+      return NonBlockingFds.count(ME->getMemberDecl());
+    return false;
+  }
+
+  /// Data members a constructor initializes from one of its parameters
+  /// ('session(tcp::socket &s) : socket_(s)'), and every construction seen:
+  /// a member that each construction binds to a non-blocking descriptor is
+  /// non-blocking too.
+  std::map<std::pair<const FunctionDecl *, unsigned>, const FieldDecl *>
+      ParamMembers;
+  llvm::DenseSet<const CXXConstructExpr *> Constructions;
 
   const std::string &cachedQualName(const NamedDecl *D) {
     auto It = QualNames.find(D);
@@ -371,6 +415,7 @@ public:
 
   void run(const Stmt *Body);
   void scanNonBlockingFds(const Stmt *Body);
+  void scanStructure(const Stmt *Body);
 
 private:
   TuCollector &TU;
@@ -433,7 +478,7 @@ private:
   bool conditionHolds(const ArgCondition &C,
                       llvm::ArrayRef<const Expr *> Args);
   bool valueHolds(const ArgCondition &C, const Expr *A);
-  bool nonBlockingFd(const Expr *E);
+  bool nonBlockingFd(const Expr *E) { return TU.nonBlockingFd(E); }
   void resolveCallables(const Expr *E, std::vector<const FunctionDecl *> &Out,
                         unsigned Depth = 0);
   std::vector<HeldLock> heldLocks(const HeldSet &S) {
@@ -638,15 +683,6 @@ bool FunctionCollector::valueHolds(const ArgCondition &C, const Expr *A) {
     if (const auto *BO = dyn_cast<BinaryOperator>(A->IgnoreParenImpCasts()))
       if (BO->getOpcode() == BO_Or)
         return valueHolds(C, BO->getLHS()) || valueHolds(C, BO->getRHS());
-  return false;
-}
-
-bool FunctionCollector::nonBlockingFd(const Expr *E) {
-  E = strip(E);
-  if (const auto *DRE = dyn_cast_or_null<DeclRefExpr>(E))
-    return TU.NonBlockingFds.count(DRE->getDecl());
-  if (const auto *ME = dyn_cast_or_null<MemberExpr>(E))
-    return TU.NonBlockingFds.count(ME->getMemberDecl());
   return false;
 }
 
@@ -1443,6 +1479,48 @@ void FunctionCollector::scanNonBlockingFds(const Stmt *Body) {
         TU.NonBlockingFds.insert(Init->getMember());
 }
 
+/// What the TU must know before any function is analysed: members that
+/// constructors bind to their parameters, and every construction.
+void FunctionCollector::scanStructure(const Stmt *Body) {
+  class Scan : public RecursiveASTVisitor<Scan> {
+  public:
+    Scan(FunctionCollector &FC) : FC(FC), TU(FC.TU) {}
+    // A lambda's body is its own function, scanned on its own.
+    bool TraverseLambdaExpr(LambdaExpr *LE) {
+      for (Expr *Init : LE->capture_inits())
+        TraverseStmt(Init);
+      return true;
+    }
+    bool VisitCXXConstructExpr(CXXConstructExpr *CE) {
+      const CXXConstructorDecl *Ctor = CE->getConstructor();
+      if (!Ctor)
+        return true;
+      if (!TU.inSystem(Ctor->getLocation()))
+        TU.Constructions.insert(CE);
+      return true;
+    }
+    FunctionCollector &FC;
+    TuCollector &TU;
+  } S(*this);
+  S.TraverseStmt(const_cast<Stmt *>(Body));
+  const auto *Ctor = dyn_cast<CXXConstructorDecl>(FD);
+  if (!Ctor)
+    return;
+  for (const CXXCtorInitializer *Init : Ctor->inits()) {
+    const Expr *E = Init->getInit();
+    // Default member initializers run as part of each constructor.
+    if (const auto *DI = dyn_cast_or_null<CXXDefaultInitExpr>(E))
+      E = DI->getExpr();
+    S.TraverseStmt(const_cast<Expr *>(E));
+    if (!Init->isMemberInitializer() || !Init->isWritten())
+      continue;
+    if (const ParmVarDecl *P = initParam(Init->getInit());
+        P && P->getDeclContext() == FD)
+      TU.ParamMembers[{FD->getCanonicalDecl(), P->getFunctionScopeIndex()}] =
+          Init->getMember();
+  }
+}
+
 std::pair<HeldSet, HeldSet>
 FunctionCollector::successLocks(const Stmt *Cond) {
   const auto *E = dyn_cast_or_null<Expr>(Cond);
@@ -1611,6 +1689,47 @@ void TuCollector::scanNonBlocking(const FunctionDecl *FD) {
   declare(FD);
   FunctionCollector(*this, FD, Index[FD->getCanonicalDecl()])
       .scanNonBlockingFds(Body);
+}
+
+void TuCollector::scanStructure(const FunctionDecl *FD) {
+  const Stmt *Body = FD->getBody();
+  if (const auto *CB = dyn_cast_or_null<CoroutineBodyStmt>(Body))
+    Body = CB->getBody();
+  if (!Body)
+    return;
+  declare(FD);
+  FunctionCollector(*this, FD, Index[FD->getCanonicalDecl()])
+      .scanStructure(Body);
+}
+
+/// A member bound to a constructor parameter is non-blocking when every
+/// construction seen passes a non-blocking descriptor for it: asio's
+/// third_party_lib session keeps a reference to the connection's socket,
+/// which the connection puts in non-blocking mode.
+void TuCollector::bindNonBlockingMembers() {
+  if (ParamMembers.empty())
+    return;
+  std::map<std::pair<const FunctionDecl *, unsigned>, std::vector<const Expr *>>
+      Passed;
+  for (const CXXConstructExpr *CE : Constructions) {
+    const FunctionDecl *Ctor = CE->getConstructor()->getCanonicalDecl();
+    for (unsigned I = 0; I < CE->getNumArgs(); ++I)
+      if (ParamMembers.count({Ctor, I}))
+        Passed[{Ctor, I}].push_back(CE->getArg(I));
+  }
+  // Until no member changes: a member may be bound to another such member.
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    for (const auto &[Param, Field] : ParamMembers) {
+      auto It = Passed.find(Param);
+      if (NonBlockingFds.count(Field) || It == Passed.end() ||
+          !llvm::all_of(It->second,
+                        [&](const Expr *A) { return nonBlockingFd(A); }))
+        continue;
+      NonBlockingFds.insert(Field);
+      Changed = true;
+    }
+  }
 }
 
 void TuCollector::collectFunction(const FunctionDecl *FD) {
