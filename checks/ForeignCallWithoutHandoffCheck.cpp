@@ -1,7 +1,6 @@
 //===- ForeignCallWithoutHandoffCheck.cpp --------------------------------===//
 #include "ForeignCallWithoutHandoffCheck.h"
 
-#include <regex>
 
 namespace clang::tidy::blockwatch {
 
@@ -15,13 +14,10 @@ ForeignCallWithoutHandoffCheck::ForeignCallWithoutHandoffCheck(
   AnalysisOpts.UnknownCoroutinesOnLoop =
       Options.getLocalOrGlobal("UnknownCoroutinesOnLoop", true);
   if (!ForeignHeaders.empty()) {
-    try {
-      AnalysisOpts.ForeignHeaders =
-          std::make_shared<std::regex>(ForeignHeaders);
-    } catch (const std::regex_error &E) {
-      configurationDiag("invalid ForeignHeaders regular expression '%0': %1")
-          << ForeignHeaders << E.what();
-    }
+    std::string Error;
+    AnalysisOpts.ForeignHeaders = ::blockwatch::compileBoundedRegex(ForeignHeaders, Error);
+    if (!AnalysisOpts.ForeignHeaders)
+      configurationDiag("invalid ForeignHeaders: %0") << Error;
   }
 }
 

@@ -369,12 +369,10 @@ int run(int Argc, const char **Argv) {
   AO.StrictForeign = StrictForeign;
   AO.ReadTimeout = ReadTimeout;
   if (!ForeignHeaders.empty()) {
-    try {
-      AO.ForeignHeaders = std::make_shared<std::regex>(ForeignHeaders);
-    } catch (const std::regex_error &E) {
-      return fail("--foreign-headers: invalid regular expression '" +
-                  ForeignHeaders + "': " + E.what());
-    }
+    std::string Error;
+    AO.ForeignHeaders = compileBoundedRegex(ForeignHeaders, Error);
+    if (!AO.ForeignHeaders)
+      return fail("--foreign-headers: " + Error);
   }
 
   std::string Root = SrcRoot.empty() ? absolute(".") : absolute(SrcRoot);

@@ -8,13 +8,14 @@
 #include <functional>
 #include <iterator>
 #include <optional>
-#include <regex>
 #include <thread>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Regex.h"
 
 namespace blockwatch {
 
@@ -638,7 +639,7 @@ bool isForeign(const FunctionFact &F, const AnalysisOptions &Opts) {
   if (F.InSystemHeader && !Opts.StrictForeign)
     return false;
   if (Opts.ForeignHeaders) {
-    if (!std::regex_search(F.At.File.str(), *Opts.ForeignHeaders))
+    if (!Opts.ForeignHeaders->match(F.At.File.str()))
       return false;
   }
   return true;

@@ -8,13 +8,13 @@
 #ifndef BLOCKWATCH_ANALYSIS_H
 #define BLOCKWATCH_ANALYSIS_H
 
+#include "BoundedRegex.h"
 #include "Facts.h"
 #include "RuleSet.h"
 
 #include <deque>
 #include <map>
 #include <memory>
-#include <regex>
 #include <set>
 #include <string>
 #include <string_view>
@@ -65,8 +65,9 @@ struct AnalysisOptions {
   /// C++20 coroutines whose task type no pack names count as loop code.
   bool UnknownCoroutinesOnLoop = true;
   /// Only C-linkage declarations from headers matching this count as
-  /// foreign; unset: any header outside the system headers.
-  std::shared_ptr<std::regex> ForeignHeaders;
+  /// foreign; unset: any header outside the system headers. A bounded
+  /// regex: a repository's configuration can set it.
+  std::shared_ptr<const llvm::Regex> ForeignHeaders;
   /// Every unclassified C-linkage call counts, system headers included.
   bool StrictForeign = false;
   /// The deadline the read-without-deadline fix-it sets on a stream.
