@@ -114,6 +114,26 @@ int explicitArgs(llvm::ArrayRef<const Expr *> Args) {
   return N;
 }
 
+/// The variable or data member an object expression names, looking through
+/// a smart pointer's '*' and '->': its DeclRefExpr or MemberExpr, or null.
+const Expr *objectNode(const Expr *E) {
+  E = strip(E);
+  if (const auto *OC = dyn_cast_or_null<CXXOperatorCallExpr>(E))
+    if ((OC->getOperator() == OO_Arrow || OC->getOperator() == OO_Star) &&
+        OC->getNumArgs() == 1)
+      E = strip(OC->getArg(0));
+  return isa_and_nonnull<DeclRefExpr, MemberExpr>(E) ? E : nullptr;
+}
+
+const ValueDecl *objectDecl(const Expr *E) {
+  E = objectNode(E);
+  if (const auto *DRE = dyn_cast_or_null<DeclRefExpr>(E))
+    return DRE->getDecl();
+  if (const auto *ME = dyn_cast_or_null<MemberExpr>(E))
+    return ME->getMemberDecl();
+  return nullptr;
+}
+
 /// The constructor parameter an initializer copies, moves or refers to:
 /// 'socket_(socket)', 'socket_(std::move(socket))', 'fd_(&fd)'.
 const ParmVarDecl *initParam(const Expr *E) {
@@ -222,12 +242,14 @@ public:
       for (const FunctionDecl *FD : Pending)
         scanNonBlocking(FD);
     bindNonBlockingMembers();
+    findWorkerLoops();
     for (const FunctionDecl *FD : Pending)
       collectFunction(FD);
   }
   void scanNonBlocking(const FunctionDecl *FD);
   void scanStructure(const FunctionDecl *FD);
   void bindNonBlockingMembers();
+  void findWorkerLoops();
 
   bool inSystem(SourceLocation L) const {
     return L.isValid() && SM.isInSystemHeader(SM.getFileLoc(L));
@@ -270,6 +292,28 @@ public:
   std::map<std::pair<const FunctionDecl *, unsigned>, const FieldDecl *>
       ParamMembers;
   llvm::DenseSet<const CXXConstructExpr *> Constructions;
+
+  /// Callables that some handoff starts on another thread, and the loops
+  /// that entries schedule each callable on (null: a loop not named by an
+  /// expression, such as an I/O object's).
+  llvm::DenseSet<const FunctionDecl *> HandoffTargets;
+  llvm::DenseMap<const FunctionDecl *, llvm::DenseSet<const ValueDecl *>>
+      ScheduledOn;
+  /// Calls that run a loop ('io.run()'): the function and the loop.
+  std::vector<std::pair<const FunctionDecl *, const ValueDecl *>> LoopRuns;
+  /// Expressions that name a loop to schedule work on it, run it or keep
+  /// it alive: uses that bind no I/O to it.
+  llvm::DenseSet<const Expr *> LoopOnlyUses;
+  /// Loops whose only threads are ones started to run them and that carry
+  /// no I/O: work scheduled on them is handed off.
+  llvm::DenseSet<const ValueDecl *> WorkerLoops;
+  /// The one loop that every entry starting \p FD schedules it on, or null.
+  const ValueDecl *scheduledLoop(const FunctionDecl *FD) const {
+    auto It = ScheduledOn.find(FD->getCanonicalDecl());
+    if (It == ScheduledOn.end() || It->second.size() != 1)
+      return nullptr;
+    return *It->second.begin();
+  }
 
   const std::string &cachedQualName(const NamedDecl *D) {
     auto It = QualNames.find(D);
@@ -481,6 +525,21 @@ private:
   bool nonBlockingFd(const Expr *E) { return TU.nonBlockingFd(E); }
   void resolveCallables(const Expr *E, std::vector<const FunctionDecl *> &Out,
                         unsigned Depth = 0);
+  /// The first entry or handoff for \p Q whose conditions hold, and the
+  /// callables it starts.
+  const SpawnApi *spawnApi(const std::string &Q,
+                           llvm::ArrayRef<const Expr *> Args);
+  std::vector<const FunctionDecl *>
+  spawnTargets(const SpawnApi &SA, llvm::ArrayRef<const Expr *> Args);
+  /// The loop expression an entry names (LoopArg), or null.
+  const Expr *loopExpr(int LoopArg, llvm::ArrayRef<const Expr *> Args,
+                       const Expr *Object) {
+    if (LoopArg == SpawnApi::ObjectLoop)
+      return Object;
+    return LoopArg >= 0 && LoopArg < static_cast<int>(Args.size())
+               ? Args[LoopArg]
+               : nullptr;
+  }
   std::vector<HeldLock> heldLocks(const HeldSet &S) {
     std::vector<HeldLock> Out;
     for (const Held &H : S)
@@ -765,6 +824,40 @@ void FunctionCollector::resolveCallables(const Expr *E,
   }
 }
 
+const SpawnApi *FunctionCollector::spawnApi(const std::string &Q,
+                                           llvm::ArrayRef<const Expr *> Args) {
+  for (const SpawnApi *SA : Rules.spawns(Q)) {
+    bool Applies = true;
+    for (const auto &C : SA->When)
+      Applies &= conditionHolds(C, Args);
+    for (const auto &C : SA->Unless)
+      Applies &= !conditionHolds(C, Args);
+    if (Applies)
+      return SA;
+  }
+  return nullptr;
+}
+
+std::vector<const FunctionDecl *>
+FunctionCollector::spawnTargets(const SpawnApi &SA,
+                                llvm::ArrayRef<const Expr *> Args) {
+  std::vector<const FunctionDecl *> Targets;
+  if (SA.CallableArg == -2) {
+    for (const Expr *A : Args)
+      resolveCallables(A, Targets);
+  } else {
+    int Idx = SA.CallableArg == -1 ? explicitArgs(Args) - 1 : SA.CallableArg;
+    if (Idx >= 0 && Idx < static_cast<int>(Args.size()))
+      resolveCallables(Args[Idx], Targets);
+  }
+  Targets.erase(std::remove_if(Targets.begin(), Targets.end(),
+                               [&](const FunctionDecl *T) {
+                                 return TU.inSystem(T->getLocation());
+                               }),
+                Targets.end());
+  return Targets;
+}
+
 void FunctionCollector::recordCall(const HeldSet &S,
                                    const FunctionDecl *Callee, SourceRange At,
                                    const Expr *Object,
@@ -936,39 +1029,22 @@ void FunctionCollector::onCall(HeldSet &S, const Expr *Call,
   }
 
   // Callables handed elsewhere: never a call edge from here.
-  bool Spawned = false;
-  for (const SpawnApi *SA : Rules.spawns(Q)) {
-    bool Applies = true;
-    for (const auto &C : SA->When)
-      Applies &= conditionHolds(C, Args);
-    for (const auto &C : SA->Unless)
-      Applies &= !conditionHolds(C, Args);
-    if (!Applies)
-      continue;
-    Spawned = true;
+  if (const SpawnApi *SA = spawnApi(Q, Args)) {
     if (!Recording)
-      break;
-    std::vector<const FunctionDecl *> Targets;
-    if (SA->CallableArg == -2) {
-      for (const Expr *A : Args)
-        resolveCallables(A, Targets);
-    } else {
-      int Idx = SA->CallableArg == -1 ? explicitArgs(Args) - 1
-                                      : SA->CallableArg;
-      if (Idx >= 0 && Idx < static_cast<int>(Args.size()))
-        resolveCallables(Args[Idx], Targets);
-    }
-    for (const FunctionDecl *T : Targets) {
-      if (TU.inSystem(T->getLocation()))
-        continue;
+      return;
+    // Work scheduled on a private worker loop runs on that loop's own
+    // thread, as if handed to a thread.
+    std::string Context = SA->Context;
+    if (const ValueDecl *Loop =
+            objectDecl(loopExpr(SA->LoopArg, Args, Object));
+        Loop && TU.WorkerLoops.count(Loop))
+      Context.clear();
+    for (const FunctionDecl *T : spawnTargets(*SA, Args)) {
       FunctionFact &Target = TU.declare(T);
-      fn().Spawns.push_back(
-          {Target.Usr, Target.Name, SA->Context, Q, TU.loc(At)});
+      fn().Spawns.push_back({Target.Usr, Target.Name, Context, Q, TU.loc(At)});
     }
-    break;
-  }
-  if (Spawned)
     return;
+  }
 
   if (const BlockingApi *B = Rules.blocking(Q)) {
     bool Blocks = true;
@@ -981,6 +1057,14 @@ void FunctionCollector::onCall(HeldSet &S, const Expr *Call,
     if (Blocks && B->FdArg >= 0 && B->FdArg < static_cast<int>(Args.size()) &&
         nonBlockingFd(Args[B->FdArg]))
       Blocks = false;
+    // Running the loop this handler was scheduled on, from the handler, is
+    // a nested dispatch loop: it runs the loop's other handlers while it
+    // waits, so none of them is stalled.
+    if (Blocks && B->RunsLoop && Object) {
+      const ValueDecl *Loop = objectDecl(Object);
+      if (Loop && Loop == TU.scheduledLoop(FD))
+        Blocks = false;
+    }
     if (Blocks && Recording) {
       BlockingFact BF;
       BF.Api = Q;
@@ -1480,7 +1564,9 @@ void FunctionCollector::scanNonBlockingFds(const Stmt *Body) {
 }
 
 /// What the TU must know before any function is analysed: members that
-/// constructors bind to their parameters, and every construction.
+/// constructors bind to their parameters, every construction, the callables
+/// handoffs start, the loops entries schedule callables on, and where loops
+/// are run and kept alive.
 void FunctionCollector::scanStructure(const Stmt *Body) {
   class Scan : public RecursiveASTVisitor<Scan> {
   public:
@@ -1491,13 +1577,55 @@ void FunctionCollector::scanStructure(const Stmt *Body) {
         TraverseStmt(Init);
       return true;
     }
+    bool VisitCallExpr(CallExpr *CE) {
+      const FunctionDecl *Callee = CE->getDirectCallee();
+      if (!Callee)
+        return true;
+      llvm::SmallVector<const Expr *, 4> Args(CE->arguments());
+      const Expr *Object = nullptr;
+      if (const auto *MC = dyn_cast<CXXMemberCallExpr>(CE)) {
+        Object = MC->getImplicitObjectArgument();
+      } else if (isa<CXXOperatorCallExpr>(CE) && isa<CXXMethodDecl>(Callee) &&
+                 !Args.empty()) {
+        Object = Args.front();
+        Args.erase(Args.begin());
+      }
+      onCall(Callee, Args, Object);
+      return true;
+    }
     bool VisitCXXConstructExpr(CXXConstructExpr *CE) {
       const CXXConstructorDecl *Ctor = CE->getConstructor();
       if (!Ctor)
         return true;
       if (!TU.inSystem(Ctor->getLocation()))
         TU.Constructions.insert(CE);
+      llvm::SmallVector<const Expr *, 4> Args(CE->arguments());
+      onCall(Ctor, Args, nullptr);
       return true;
+    }
+    void onCall(const FunctionDecl *Callee, llvm::ArrayRef<const Expr *> Args,
+                const Expr *Object) {
+      const std::string &Q = TU.cachedQualName(Callee);
+      if (const SpawnApi *SA = FC.spawnApi(Q, Args)) {
+        const Expr *Loop = objectNode(FC.loopExpr(SA->LoopArg, Args, Object));
+        if (Loop)
+          TU.LoopOnlyUses.insert(Loop);
+        for (const FunctionDecl *T : FC.spawnTargets(*SA, Args)) {
+          if (SA->Handoff)
+            TU.HandoffTargets.insert(T->getCanonicalDecl());
+          else
+            TU.ScheduledOn[T->getCanonicalDecl()].insert(objectDecl(Loop));
+        }
+        return;
+      }
+      if (const WorkGuardApi *W = FC.Rules.workGuard(Q))
+        if (const Expr *Loop = objectNode(FC.loopExpr(W->LoopArg, Args, Object)))
+          TU.LoopOnlyUses.insert(Loop);
+      if (const BlockingApi *B = FC.Rules.blocking(Q); B && B->RunsLoop)
+        if (const Expr *Loop = objectNode(Object)) {
+          TU.LoopOnlyUses.insert(Loop);
+          TU.LoopRuns.push_back({FC.FD->getCanonicalDecl(), objectDecl(Loop)});
+        }
     }
     FunctionCollector &FC;
     TuCollector &TU;
@@ -1730,6 +1858,82 @@ void TuCollector::bindNonBlockingMembers() {
       Changed = true;
     }
   }
+}
+
+/// A loop is a private worker when every call that runs it is the body of
+/// a thread started to run it, and nothing binds I/O to it: every other use
+/// schedules work on it, keeps it alive, captures it in a lambda, or calls a
+/// method that returns no object (stop(), stopped()). asio's logger service
+/// runs one so that file I/O stays off its callers' threads; a loop that
+/// sockets or timers are made on, or that any thread runs directly, stays
+/// a loop.
+void TuCollector::findWorkerLoops() {
+  llvm::DenseSet<const ValueDecl *> Candidates, Rejected;
+  for (const auto &[Fn, Loop] : LoopRuns) {
+    // Parameters and globals have uses out of sight.
+    const auto *V = dyn_cast<VarDecl>(Loop);
+    bool Owned = isa<FieldDecl>(Loop) ||
+                 (V && V->hasLocalStorage() && !isa<ParmVarDecl>(V));
+    if (Owned && HandoffTargets.count(Fn))
+      Candidates.insert(Loop);
+    else
+      Rejected.insert(Loop);
+  }
+  for (const ValueDecl *D : Rejected)
+    Candidates.erase(D);
+  if (Candidates.empty())
+    return;
+  class Uses : public RecursiveASTVisitor<Uses> {
+  public:
+    Uses(TuCollector &TU, llvm::DenseSet<const ValueDecl *> &Candidates)
+        : TU(TU), Candidates(Candidates) {}
+    // Capturing a loop binds nothing to it; what the lambda's body does
+    // with it is a use of its own.
+    bool TraverseLambdaExpr(LambdaExpr *LE) {
+      for (Expr *Init : LE->capture_inits()) {
+        if (const Expr *N = objectNode(Init))
+          Harmless.insert(N);
+        TraverseStmt(Init);
+      }
+      return true;
+    }
+    bool VisitCXXMemberCallExpr(CXXMemberCallExpr *MC) {
+      const CXXMethodDecl *M = MC->getMethodDecl();
+      QualType R = M ? M->getReturnType() : QualType();
+      if (!R.isNull() && (R->isVoidType() || R->isIntegralOrEnumerationType()))
+        if (const Expr *N = objectNode(MC->getImplicitObjectArgument()))
+          Harmless.insert(N);
+      return true;
+    }
+    bool VisitDeclRefExpr(DeclRefExpr *DRE) {
+      if (Candidates.count(DRE->getDecl()))
+        Seen.push_back(DRE);
+      return true;
+    }
+    bool VisitMemberExpr(MemberExpr *ME) {
+      if (Candidates.count(ME->getMemberDecl()))
+        Seen.push_back(ME);
+      return true;
+    }
+    TuCollector &TU;
+    llvm::DenseSet<const ValueDecl *> &Candidates;
+    llvm::DenseSet<const Expr *> Harmless;
+    std::vector<const Expr *> Seen;
+  } U(*this, Candidates);
+  for (const FunctionDecl *FD : Pending) {
+    U.TraverseStmt(FD->getBody());
+    if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(FD))
+      for (const CXXCtorInitializer *Init : Ctor->inits()) {
+        const Expr *E = Init->getInit();
+        if (const auto *DI = dyn_cast_or_null<CXXDefaultInitExpr>(E))
+          E = DI->getExpr();
+        U.TraverseStmt(const_cast<Expr *>(E));
+      }
+  }
+  for (const Expr *E : U.Seen)
+    if (!LoopOnlyUses.count(E) && !U.Harmless.count(E))
+      Candidates.erase(objectDecl(E));
+  WorkerLoops = std::move(Candidates);
 }
 
 void TuCollector::collectFunction(const FunctionDecl *FD) {

@@ -328,6 +328,7 @@ RuleSet::Table<T>::findAll(const std::string &Name) const {
       else if constexpr (std::is_same_v<T, BlockingApi> ||
                          std::is_same_v<T, LockFunction> ||
                          std::is_same_v<T, FdSetter> ||
+                         std::is_same_v<T, WorkGuardApi> ||
                          std::is_same_v<T, SocketCall>)
         P = &Item.Name;
       else if constexpr (std::is_same_v<T, SpawnApi>)
@@ -370,7 +371,7 @@ bool RuleSet::loadText(const std::string &File, const std::string &Text,
                       "task_types", "entry_parameters", "invokers", "binders",
                       "nonblocking_fds", "foreign_pointers", "socket_sources",
                       "socket_reads", "deadline_setters", "readiness_waits",
-                      "timer_arms", "channels"},
+                      "timer_arms", "work_guards", "channels"},
                      {"pack", "provenance"}))
     return false;
   std::string PackName, Provenance;
@@ -441,7 +442,8 @@ bool RuleSet::loadText(const std::string &File, const std::string &Text,
   ForEach("blocking", [&](const nlohmann::json &O, const std::string &P) {
     if (!R.checkObject(O, P, "blocking entry",
                        {"name", "name_regex", "kind", "unless", "alternative",
-                        "releases_arg", "fixes", "only_in", "fd_arg"},
+                        "releases_arg", "fixes", "only_in", "fd_arg",
+                        "runs_loop"},
                        {"kind"}))
       return;
     BlockingApi B;
@@ -458,6 +460,7 @@ bool RuleSet::loadText(const std::string &File, const std::string &Text,
     }
     Ok &= R.getConditions(O, P, "unless", B.Unless);
     Ok &= R.getString(O, P, "alternative", B.Alternative);
+    Ok &= R.getBool(O, P, "runs_loop", B.RunsLoop);
     long long Rel = -1;
     Ok &= R.getInt(O, P, "releases_arg", Rel);
     B.ReleasesArg = static_cast<int>(Rel);
@@ -635,6 +638,22 @@ bool RuleSet::loadText(const std::string &File, const std::string &Text,
       LockFunctions.add(F, F.Name);
   });
 
+  auto GetLoopArg = [&](const nlohmann::json &O, const std::string &P,
+                        int &Out) {
+    if (!O.contains("loop_arg"))
+      return true;
+    const auto &L = O["loop_arg"];
+    if (L.is_string() && L.get<std::string>() == "object")
+      Out = SpawnApi::ObjectLoop;
+    else if (L.is_number_integer() && L.get<long long>() >= 0)
+      Out = static_cast<int>(L.get<long long>());
+    else {
+      R.error(P + "/loop_arg",
+              "'loop_arg' must be an argument index or \"object\"", false);
+      return false;
+    }
+    return true;
+  };
   auto ReadSpawn = [&](const std::string &Section, bool Handoff) {
     ForEach(Section, [&](const nlohmann::json &O, const std::string &P) {
       std::set<std::string> Allowed = {"call", "call_regex", "callable",
@@ -642,6 +661,7 @@ bool RuleSet::loadText(const std::string &File, const std::string &Text,
       std::set<std::string> Required;
       if (!Handoff) {
         Allowed.insert("context");
+        Allowed.insert("loop_arg");
         Required.insert("context");
       }
       if (!R.checkObject(O, P, Section == "entries" ? "entry" : "handoff",
@@ -665,6 +685,7 @@ bool RuleSet::loadText(const std::string &File, const std::string &Text,
           Ok = false;
         }
       }
+      Ok &= GetLoopArg(O, P, S.LoopArg);
       if (!Handoff)
         Ok &= CheckContext(O, P, S.Context);
       Ok &= R.getConditions(O, P, "when", S.When);
@@ -678,6 +699,19 @@ bool RuleSet::loadText(const std::string &File, const std::string &Text,
   };
   ReadSpawn("entries", false);
   ReadSpawn("handoffs", true);
+
+  ForEach("work_guards", [&](const nlohmann::json &O, const std::string &P) {
+    if (!R.checkObject(O, P, "work_guards entry",
+                       {"name", "name_regex", "loop_arg"}, {}))
+      return;
+    WorkGuardApi W;
+    bool Ok = R.getPattern(O, P, "name", W.Name);
+    Ok &= GetLoopArg(O, P, W.LoopArg);
+    W.From = R.origin(P);
+    if (Ok && CheckDuplicate("work_guards", W.Name, P,
+                             W.Name.Regex ? "name_regex" : "name"))
+      WorkGuards.add(W, W.Name);
+  });
 
   ForEach("nonblocking_fds", [&](const nlohmann::json &O, const std::string &P) {
     if (!R.checkObject(O, P, "nonblocking_fds entry",
@@ -984,6 +1018,9 @@ const SocketCall *RuleSet::readinessWait(const std::string &Q) const {
 }
 const SocketCall *RuleSet::timerArm(const std::string &Q) const {
   return TimerArms.find(Q);
+}
+const WorkGuardApi *RuleSet::workGuard(const std::string &Q) const {
+  return WorkGuards.find(Q);
 }
 bool RuleSet::isInvoker(const std::string &Q) const {
   return Invokers.find(Q) != nullptr;

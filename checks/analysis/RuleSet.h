@@ -70,6 +70,10 @@ struct BlockingApi {
   /// scheduler's thread, nothing else); empty: everywhere.
   std::vector<std::string> OnlyIn;
   std::vector<BlockingFix> Fixes;
+  /// The call runs the event loop of its object on the calling thread
+  /// (io_context::run): in a handler scheduled on that same loop it
+  /// dispatches the loop's other handlers rather than stalling them.
+  bool RunsLoop = false;
   Origin From;
 };
 
@@ -112,6 +116,10 @@ struct SpawnApi {
   std::vector<ArgCondition> When;
   std::vector<ArgCondition> Unless;
   bool Handoff = false;
+  /// The argument naming the loop the callable is scheduled on (an
+  /// io_context or its executor); -1: none, ObjectLoop: the call's object.
+  int LoopArg = -1;
+  static constexpr int ObjectLoop = -2;
   Origin From;
 };
 
@@ -143,6 +151,14 @@ struct SocketCall {
   bool Persistent = false;
   std::vector<ArgCondition> When;
   std::vector<ArgCondition> Unless;
+};
+
+/// A call that keeps a loop running without giving it work or binding I/O
+/// to it (asio::make_work_guard).
+struct WorkGuardApi {
+  NamePattern Name;
+  int LoopArg = 0; ///< SpawnApi::ObjectLoop: the call's object.
+  Origin From;
 };
 
 /// A channel type and what its methods do (channel-self-deadlock).
@@ -218,6 +234,7 @@ public:
   std::vector<const SocketCall *> deadlineSetters(const std::string &Q) const;
   const SocketCall *readinessWait(const std::string &QualName) const;
   const SocketCall *timerArm(const std::string &QualName) const;
+  const WorkGuardApi *workGuard(const std::string &QualName) const;
   bool isInvoker(const std::string &QualName) const;
   bool isBinder(const std::string &QualName) const;
   const ContextInfo &context(const std::string &Name) const;
@@ -249,6 +266,7 @@ private:
   Table<LockFunction> LockFunctions;
   Table<SpawnApi> Spawns;
   Table<FdSetter> FdSetters;
+  Table<WorkGuardApi> WorkGuards;
   Table<ChannelType> Channels;
   Table<SocketCall> SocketSources, SocketReads, DeadlineSetters,
       ReadinessWaits, TimerArms;

@@ -7,6 +7,8 @@
 #include <boost/asio.hpp>
 #include <boost/asio/spawn.hpp>
 #include <fstream>
+#include <memory>
+#include <thread>
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
@@ -131,4 +133,75 @@ void mixed_sessions(tcp::socket &nb, tcp::socket &plain) {
     a.do_read_bad();
     b.do_read_bad();
   });
+}
+
+// R1 (Boost.Fiber's examples/asio/round_robin.hpp): the handler posted to
+// an io_context runs that io_context's own dispatch loop; run_one there
+// runs the other handlers, it does not stall them.
+class Scheduler {
+public:
+  explicit Scheduler(std::shared_ptr<asio::io_context> const &io) : io_(io) {
+    asio::post(*io_, [this] {
+      while (!io_->stopped())
+        if (!io_->run_one())
+          break;
+    });
+  }
+
+private:
+  std::shared_ptr<asio::io_context> io_;
+};
+void nested_dispatch_ok(asio::io_context &io) {
+  asio::post(io, [&io] { io.run_one(); });
+}
+// Running another io_context from a handler waits for that one's events.
+void other_loop_bad(asio::io_context &io, asio::io_context &other) {
+  asio::post(io, [&other] { other.run_one(); });
+  // CHECK: :[[@LINE-1]]:29: warning: 'boost::asio::io_context::run_one' blocks the io_context's thread
+}
+
+// R14 (asio's services/logger_service.hpp): a private io_context run by the
+// one thread made for it is a worker queue; file I/O posted to it is the
+// handoff, not loop code.
+class Logger {
+public:
+  Logger()
+      : work_(asio::make_work_guard(io_)), thread_([this] { io_.run(); }) {}
+  ~Logger() {
+    io_.stop();
+    thread_.join();
+  }
+  void use_file_ok(const std::string &name) {
+    asio::post(io_, [this, name] { file_.open(name.c_str()); });
+  }
+
+private:
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  std::thread thread_;
+  std::ofstream file_;
+};
+// A thread that runs an io_context sockets are made on is an I/O loop.
+class NetClient {
+public:
+  NetClient() : thread_([this] { io_.run(); }) {}
+  void log_bad(const std::string &name) {
+    asio::post(io_, [this, name] { file_.open(name.c_str()); });
+    // CHECK: :[[@LINE-1]]:36: warning: 'std::basic_ofstream::open' blocks the io_context's thread
+  }
+
+private:
+  asio::io_context io_;
+  tcp::socket socket_{io_};
+  std::thread thread_;
+  std::ofstream file_;
+};
+// An io_context the calling thread runs too is that thread's loop.
+void shared_loop_bad() {
+  asio::io_context io;
+  std::thread t([&io] { io.run(); });
+  asio::post(io, [] { std::ofstream log("/tmp/log"); });
+  // CHECK: :[[@LINE-1]]:37: warning: 'std::basic_ofstream::basic_ofstream' blocks the io_context's thread
+  io.run();
+  t.join();
 }
