@@ -245,11 +245,13 @@ public:
     findWorkerLoops();
     for (const FunctionDecl *FD : Pending)
       collectFunction(FD);
+    carryExpiries();
   }
   void scanNonBlocking(const FunctionDecl *FD);
   void scanStructure(const FunctionDecl *FD);
   void bindNonBlockingMembers();
   void findWorkerLoops();
+  void carryExpiries();
 
   bool inSystem(SourceLocation L) const {
     return L.isValid() && SM.isInSystemHeader(SM.getFileLoc(L));
@@ -314,6 +316,18 @@ public:
       return nullptr;
     return *It->second.begin();
   }
+
+  /// Where a call or a completion handler passes control on, with the
+  /// member stream expiries in force there ("member:...#async"): an expiry
+  /// set before an async_write bounds the read its handler starts.
+  struct ChainEdge {
+    const FunctionDecl *From, *To;
+    std::vector<std::string> Keys;
+    bool SameObject; ///< On 'this', or a handler of this object.
+  };
+  std::vector<ChainEdge> ChainEdges;
+  /// Member expiries each function clears somewhere ('expires_never').
+  llvm::DenseMap<const FunctionDecl *, std::set<std::string>> Cleared;
 
   const std::string &cachedQualName(const NamedDecl *D) {
     auto It = QualNames.find(D);
@@ -540,6 +554,7 @@ private:
                ? Args[LoopArg]
                : nullptr;
   }
+  void noteChain(const FunctionDecl *To, bool SameObject);
   std::vector<HeldLock> heldLocks(const HeldSet &S) {
     std::vector<HeldLock> Out;
     for (const Held &H : S)
@@ -858,6 +873,17 @@ FunctionCollector::spawnTargets(const SpawnApi &SA,
   return Targets;
 }
 
+void FunctionCollector::noteChain(const FunctionDecl *To, bool SameObject) {
+  if (!Bounded)
+    return;
+  TuCollector::ChainEdge E{FD->getCanonicalDecl(), To->getCanonicalDecl(),
+                           {}, SameObject};
+  for (const std::string &K : *Bounded)
+    if (K.compare(0, 7, "member:") == 0 && llvm::StringRef(K).ends_with("#async"))
+      E.Keys.push_back(K);
+  TU.ChainEdges.push_back(std::move(E));
+}
+
 void FunctionCollector::recordCall(const HeldSet &S,
                                    const FunctionDecl *Callee, SourceRange At,
                                    const Expr *Object,
@@ -879,6 +905,7 @@ void FunctionCollector::recordCall(const HeldSet &S,
   C.At = TU.loc(At);
   C.Held = heldLocks(S);
   C.ThisCall = Object && isa<CXXThisExpr>(strip(Object));
+  noteChain(Callee, C.ThisCall);
   for (size_t I = 0; I < Args.size(); ++I) {
     if (auto M = mutexOf(Args[I]))
       C.ArgLocks.push_back({static_cast<int>(I), M->Id, M->Instance});
@@ -1042,6 +1069,8 @@ void FunctionCollector::onCall(HeldSet &S, const Expr *Call,
     for (const FunctionDecl *T : spawnTargets(*SA, Args)) {
       FunctionFact &Target = TU.declare(T);
       fn().Spawns.push_back({Target.Usr, Target.Name, Context, Q, TU.loc(At)});
+      // A completion handler continues this object's flow.
+      noteChain(T, true);
     }
     return;
   }
@@ -1287,6 +1316,13 @@ void FunctionCollector::noteDeadlines(const Expr *Call,
   for (const SocketCall *SC : Rules.deadlineSetters(Q))
     if (holds(*SC, Args))
       if (std::string K = fdKey(Target(*SC)); !K.empty()) {
+        if (SC->Clears) {
+          Bounded->erase(K + "#async");
+          if (SC->Mode != "async")
+            Bounded->erase(K);
+          TU.Cleared[FD->getCanonicalDecl()].insert(K + "#async");
+          continue;
+        }
         Bounded->insert(SC->Mode == "async" ? K + "#async" : K);
         // A stream's options outlive the function that sets them (set in
         // run(), read in do_read()): remembered per member.
@@ -1934,6 +1970,99 @@ void TuCollector::findWorkerLoops() {
     if (!LoopOnlyUses.count(E) && !U.Harmless.count(E))
       Candidates.erase(objectDecl(E));
   WorkerLoops = std::move(Candidates);
+}
+
+/// The class whose object a method or a lambda in one works on.
+static const CXXRecordDecl *ownerClass(const FunctionDecl *F) {
+  while (const auto *M = dyn_cast_or_null<CXXMethodDecl>(F)) {
+    if (!M->getParent()->isLambda())
+      return M->getParent();
+    F = dyn_cast<FunctionDecl>(M->getParent()->getDeclContext());
+  }
+  return nullptr;
+}
+
+/// Beast's stream expiry "applies collectively to any asynchronous reads or
+/// writes initiated after the expiration is set, until the expiration is
+/// set again": one set before an async_write also bounds the read that the
+/// write's completion handler starts. A function starts with a member
+/// expiry in force when every call and handler start that reaches it has
+/// it in force on the same object; a function no visible edge reaches, or
+/// only a cycle does, starts with none.
+void TuCollector::carryExpiries() {
+  std::set<std::string> All;
+  llvm::DenseMap<const FunctionDecl *, std::vector<const ChainEdge *>> Into;
+  llvm::DenseMap<const FunctionDecl *, std::vector<const FunctionDecl *>> Out;
+  for (const ChainEdge &E : ChainEdges) {
+    All.insert(E.Keys.begin(), E.Keys.end());
+    Into[E.To].push_back(&E);
+    Out[E.From].push_back(E.To);
+  }
+  if (All.empty())
+    return;
+  llvm::DenseSet<const FunctionDecl *> Reached;
+  std::vector<const FunctionDecl *> Work;
+  for (const FunctionDecl *FD : Pending)
+    if (!Into.count(FD->getCanonicalDecl()) &&
+        Reached.insert(FD->getCanonicalDecl()).second)
+      Work.push_back(FD->getCanonicalDecl());
+  while (!Work.empty()) {
+    const FunctionDecl *F = Work.back();
+    Work.pop_back();
+    for (const FunctionDecl *T : Out[F])
+      if (Reached.insert(T).second)
+        Work.push_back(T);
+  }
+  // Greatest fixpoint, from every expiry of the function's class.
+  llvm::DenseMap<const FunctionDecl *, std::set<std::string>> Seed;
+  for (const auto &[F, Edges] : Into) {
+    const CXXRecordDecl *RD = ownerClass(F);
+    if (!RD || !Reached.count(F))
+      continue;
+    std::string Prefix = "member:" + cachedQualName(RD) + "::";
+    for (const std::string &K : All)
+      if (K.compare(0, Prefix.size(), Prefix) == 0 &&
+          K.find("::", Prefix.size()) == std::string::npos)
+        Seed[F].insert(K);
+  }
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    for (auto &[F, S] : Seed) {
+      std::set<std::string> Next = S;
+      for (const ChainEdge *E : Into[F]) {
+        std::set<std::string> In;
+        if (E->SameObject) {
+          In.insert(E->Keys.begin(), E->Keys.end());
+          auto From = Seed.find(E->From);
+          if (From != Seed.end())
+            for (const std::string &K : From->second)
+              if (!Cleared[E->From].count(K))
+                In.insert(K);
+        }
+        std::set<std::string> Both;
+        std::set_intersection(Next.begin(), Next.end(), In.begin(), In.end(),
+                              std::inserter(Both, Both.begin()));
+        Next = std::move(Both);
+      }
+      if (Next != S) {
+        S = std::move(Next);
+        Changed = true;
+      }
+    }
+  }
+  for (const auto &[F, S] : Seed) {
+    auto Idx = Index.find(F);
+    if (S.empty() || Idx == Index.end())
+      continue;
+    for (ReadFact &R : Facts.Functions[Idx->second].Reads) {
+      std::string K = R.Key + "#async";
+      if (R.Mode == "async" && !R.Bounded && S.count(K) &&
+          !Cleared[F].count(K)) {
+        R.Bounded = true;
+        R.Fixes.clear();
+      }
+    }
+  }
 }
 
 void TuCollector::collectFunction(const FunctionDecl *FD) {

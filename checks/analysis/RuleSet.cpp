@@ -746,8 +746,10 @@ bool RuleSet::loadText(const std::string &File, const std::string &Text,
                                        "family", "when", "unless"};
       if (Section == "socket_reads")
         Allowed.insert("socket_only");
-      if (Section == "deadline_setters")
+      if (Section == "deadline_setters") {
         Allowed.insert("persistent");
+        Allowed.insert("clears");
+      }
       if (!R.checkObject(O, P, Section + " entry", Allowed, {}))
         return;
       SocketCall SC;
@@ -780,6 +782,7 @@ bool RuleSet::loadText(const std::string &File, const std::string &Text,
       Ok &= R.getString(O, P, "family", SC.Family);
       Ok &= R.getBool(O, P, "socket_only", SC.SocketOnly);
       Ok &= R.getBool(O, P, "persistent", SC.Persistent);
+      Ok &= R.getBool(O, P, "clears", SC.Clears);
       Ok &= R.getConditions(O, P, "when", SC.When);
       Ok &= R.getConditions(O, P, "unless", SC.Unless);
       // Setters may share an API with different conditions (set_option).

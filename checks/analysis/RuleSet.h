@@ -149,6 +149,9 @@ struct SocketCall {
   /// Setters: an option that stays on the socket (SO_RCVTIMEO, a websocket
   /// timeout), unlike a one-shot expiry, so it counts in every method.
   bool Persistent = false;
+  /// Setters: the call removes the deadline ('expires_never'): reads after
+  /// it are unbounded again until another setter.
+  bool Clears = false;
   std::vector<ArgCondition> When;
   std::vector<ArgCondition> Unless;
 };

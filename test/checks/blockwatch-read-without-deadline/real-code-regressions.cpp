@@ -1,12 +1,118 @@
 // RUN: %tidy blockwatch-read-without-deadline %s -- -std=c++17 | FileCheck %s --implicit-check-not='warning:'
 // RUN: %bw-text blockwatch-read-without-deadline %s -- -std=c++17 | FileCheck %s --implicit-check-not='warning:'
 // False positives found on real code (docs/real-code.md), kept fixed,
-// with real Boost.Asio headers.
+// with real Boost.Asio and Beast headers.
 #include <utility>
+#include <memory>
 #include <boost/asio.hpp>
+#include <boost/beast.hpp>
 
 namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
 using asio::ip::tcp;
+
+// R4 (Beast's http_crawl.cpp): a tcp_stream expiry bounds every async
+// operation started after it until it is set again, so one set before
+// async_write bounds the read that the write's completion handler starts.
+class Crawler : public std::enable_shared_from_this<Crawler> {
+public:
+  void on_connect() {
+    stream_.expires_after(std::chrono::seconds(10));
+    http::async_write(stream_, req_,
+                      beast::bind_front_handler(&Crawler::on_write_ok,
+                                                shared_from_this()));
+  }
+  void on_write_ok(beast::error_code, std::size_t) {
+    http::async_read(stream_, buffer_, res_, [](beast::error_code, std::size_t) {});
+  }
+
+private:
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  http::request<http::empty_body> req_;
+  http::response<http::string_body> res_;
+};
+
+// Through a lambda handler that calls a method of the same object.
+struct Client {
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  http::request<http::empty_body> req_;
+  http::response<http::string_body> res_;
+
+  void send() {
+    stream_.expires_after(std::chrono::seconds(10));
+    http::async_write(stream_, req_, [this](beast::error_code, std::size_t) { on_write_ok(); });
+  }
+  void on_write_ok() {
+    http::async_read(stream_, buffer_, res_, [](beast::error_code, std::size_t) {});
+  }
+};
+
+// Reached also from a path that sets no expiry: unbounded there.
+struct TwoPaths {
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  http::request<http::empty_body> req_;
+  http::response<http::string_body> res_;
+
+  void send() {
+    stream_.expires_after(std::chrono::seconds(10));
+    http::async_write(stream_, req_, [this](beast::error_code, std::size_t) { read_bad(); });
+  }
+  void resend() {
+    http::async_write(stream_, req_, [this](beast::error_code, std::size_t) { read_bad(); });
+  }
+  void read_bad() {
+    http::async_read(stream_, buffer_, res_, [](beast::error_code, std::size_t) {});
+    // CHECK: :[[@LINE-1]]:5: warning: 'boost::beast::http::async_read' on 'stream_' has no deadline
+  }
+};
+
+// expires_never takes the expiry away again.
+struct Cleared {
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  http::request<http::empty_body> req_;
+  http::response<http::string_body> res_;
+
+  void send() {
+    stream_.expires_after(std::chrono::seconds(10));
+    http::async_write(stream_, req_, [this](beast::error_code, std::size_t) { read_bad(); });
+  }
+  void read_bad() {
+    stream_.expires_never();
+    http::async_read(stream_, buffer_, res_, [](beast::error_code, std::size_t) {});
+    // CHECK: :[[@LINE-1]]:5: warning: 'boost::beast::http::async_read' on 'stream_' has no deadline
+  }
+  void cleared_in_line_bad() {
+    stream_.expires_after(std::chrono::seconds(10));
+    stream_.expires_never();
+    http::async_read(stream_, buffer_, res_, [](beast::error_code, std::size_t) {});
+    // CHECK: :[[@LINE-1]]:5: warning: 'boost::beast::http::async_read' on 'stream_' has no deadline
+  }
+};
+
+// An expiry on another object's stream is not this one's.
+struct Peer {
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  http::response<http::string_body> res_;
+  void read_bad() {
+    http::async_read(stream_, buffer_, res_, [](beast::error_code, std::size_t) {});
+    // CHECK: :[[@LINE-1]]:5: warning: 'boost::beast::http::async_read' on 'stream_' has no deadline
+  }
+};
+struct Relay {
+  beast::tcp_stream stream_;
+  http::request<http::empty_body> req_;
+  Peer *peer_;
+  void send() {
+    stream_.expires_after(std::chrono::seconds(10));
+    http::async_write(stream_, req_, [this](beast::error_code, std::size_t) { peer_->read_bad(); });
+  }
+};
 
 // R13 (asio's nonblocking/third_party_lib.cpp): the session's socket is a
 // reference to the connection's, which is in non-blocking mode.
