@@ -1332,6 +1332,11 @@ void FunctionCollector::noteDeadlines(const Expr *Call,
       }
   if (const SocketCall *SC = Rules.readinessWait(Q); SC && holds(*SC, Args))
     Bounded->insert("*posix");
+  // The socket has addressed a peer (sendto, connect): a datagram receive
+  // on it now waits for that peer's reply.
+  if (const SocketCall *SC = Rules.peerContact(Q); SC && holds(*SC, Args))
+    if (std::string K = fdKey(Target(*SC)); !K.empty())
+      Bounded->insert(">contact:" + K);
   if (const SocketCall *SC = Rules.timerArm(Q); SC && holds(*SC, Args)) {
     Bounded->insert("*async");
     // A member timer is a watchdog for its object's reads, wherever the
@@ -1344,6 +1349,11 @@ void FunctionCollector::noteDeadlines(const Expr *Call,
   }
 
   const SocketCall *SR = Rules.socketRead(Q);
+  // A datagram receive waits on a peer only once the socket has addressed
+  // one; a server waiting for any client is not.
+  if (SR && SR->ReplyOnly &&
+      !Bounded->count(">contact:" + fdKey(Target(*SR))))
+    SR = nullptr;
   if (SR && Recording) {
     const Expr *FdExpr = Target(*SR);
     std::string K = fdKey(FdExpr);

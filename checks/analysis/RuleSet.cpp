@@ -371,7 +371,8 @@ bool RuleSet::loadText(const std::string &File, const std::string &Text,
                       "task_types", "entry_parameters", "invokers", "binders",
                       "nonblocking_fds", "foreign_pointers", "socket_sources",
                       "socket_reads", "deadline_setters", "readiness_waits",
-                      "timer_arms", "work_guards", "channels"},
+                      "timer_arms", "peer_contacts", "work_guards",
+                      "channels"},
                      {"pack", "provenance"}))
     return false;
   std::string PackName, Provenance;
@@ -744,8 +745,10 @@ bool RuleSet::loadText(const std::string &File, const std::string &Text,
     ForEach(Section, [&](const nlohmann::json &O, const std::string &P) {
       std::set<std::string> Allowed = {"name", "name_regex", "fd", "mode",
                                        "family", "when", "unless"};
-      if (Section == "socket_reads")
+      if (Section == "socket_reads") {
         Allowed.insert("socket_only");
+        Allowed.insert("reply_only");
+      }
       if (Section == "deadline_setters") {
         Allowed.insert("persistent");
         Allowed.insert("clears");
@@ -782,6 +785,7 @@ bool RuleSet::loadText(const std::string &File, const std::string &Text,
       Ok &= R.getString(O, P, "family", SC.Family);
       Ok &= R.getBool(O, P, "socket_only", SC.SocketOnly);
       Ok &= R.getBool(O, P, "persistent", SC.Persistent);
+      Ok &= R.getBool(O, P, "reply_only", SC.ReplyOnly);
       Ok &= R.getBool(O, P, "clears", SC.Clears);
       Ok &= R.getConditions(O, P, "when", SC.When);
       Ok &= R.getConditions(O, P, "unless", SC.Unless);
@@ -797,6 +801,7 @@ bool RuleSet::loadText(const std::string &File, const std::string &Text,
   ReadSocketCalls("deadline_setters", DeadlineSetters, {"all", "async"});
   ReadSocketCalls("readiness_waits", ReadinessWaits, {""});
   ReadSocketCalls("timer_arms", TimerArms, {""});
+  ReadSocketCalls("peer_contacts", PeerContacts, {""});
 
   auto ReadTyped = [&](const std::string &Section, Table<TypedContext> &T) {
     ForEach(Section, [&](const nlohmann::json &O, const std::string &P) {
@@ -1021,6 +1026,9 @@ const SocketCall *RuleSet::readinessWait(const std::string &Q) const {
 }
 const SocketCall *RuleSet::timerArm(const std::string &Q) const {
   return TimerArms.find(Q);
+}
+const SocketCall *RuleSet::peerContact(const std::string &Q) const {
+  return PeerContacts.find(Q);
 }
 const WorkGuardApi *RuleSet::workGuard(const std::string &Q) const {
   return WorkGuards.find(Q);

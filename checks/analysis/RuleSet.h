@@ -152,6 +152,10 @@ struct SocketCall {
   /// Setters: the call removes the deadline ('expires_never'): reads after
   /// it are unbounded again until another setter.
   bool Clears = false;
+  /// Reads: a datagram receive, which waits for a peer only once this
+  /// socket has addressed one (a client awaiting its reply); a server
+  /// waiting for any client is not waiting on a peer that could go silent.
+  bool ReplyOnly = false;
   std::vector<ArgCondition> When;
   std::vector<ArgCondition> Unless;
 };
@@ -237,6 +241,7 @@ public:
   std::vector<const SocketCall *> deadlineSetters(const std::string &Q) const;
   const SocketCall *readinessWait(const std::string &QualName) const;
   const SocketCall *timerArm(const std::string &QualName) const;
+  const SocketCall *peerContact(const std::string &QualName) const;
   const WorkGuardApi *workGuard(const std::string &QualName) const;
   bool isInvoker(const std::string &QualName) const;
   bool isBinder(const std::string &QualName) const;
@@ -272,7 +277,7 @@ private:
   Table<WorkGuardApi> WorkGuards;
   Table<ChannelType> Channels;
   Table<SocketCall> SocketSources, SocketReads, DeadlineSetters,
-      ReadinessWaits, TimerArms;
+      ReadinessWaits, TimerArms, PeerContacts;
   Table<TypedContext> TaskTypes, EntryParams;
   std::map<std::string, ContextInfo> Contexts;
   std::vector<std::string> PackNames;

@@ -1,16 +1,18 @@
 // RUN: %tidy blockwatch-read-without-deadline %s -- -std=c++17 | FileCheck %s --implicit-check-not='warning:'
 // RUN: %bw-text blockwatch-read-without-deadline %s -- -std=c++17 | FileCheck %s --implicit-check-not='warning:'
-// False positives found on real code (docs/real-code.md), kept fixed,
-// with real Boost.Asio and Beast headers.
+// False positives and lost true positives found on real code
+// (docs/real-code.md), kept fixed, with real Boost.Asio and Beast headers.
 #include <utility>
 #include <memory>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
+#include <sys/socket.h>
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using asio::ip::tcp;
+using asio::ip::udp;
 
 // R4 (Beast's http_crawl.cpp): a tcp_stream expiry bounds every async
 // operation started after it until it is set again, so one set before
@@ -156,3 +158,71 @@ private:
   tcp::socket socket_;
   BlockingLibSession session_{socket_};
 };
+
+// UDP: a server waiting for any client is not waiting on a peer; a client
+// that sent a request and waits for the reply is (asio's
+// futures/daytime_client.cpp, tutorial/daytime4/client.cpp).
+void udp_client_bad(udp::socket &s, const udp::endpoint &server) {
+  char b[128];
+  s.send_to(asio::buffer(b, 1), server);
+  udp::endpoint from;
+  s.receive_from(asio::buffer(b), from);
+  // CHECK: :[[@LINE-1]]:3: warning: 'boost::asio::basic_datagram_socket::receive_from' on 's' has no deadline
+}
+void udp_async_client_bad(udp::socket &s, const udp::endpoint &server, char *b,
+                          udp::endpoint &from) {
+  s.async_send_to(asio::buffer(b, 1), server, [](boost::system::error_code, std::size_t) {});
+  s.async_receive_from(asio::buffer(b, 128), from, [](boost::system::error_code, std::size_t) {});
+  // CHECK: :[[@LINE-1]]:3: warning: 'boost::asio::basic_datagram_socket::async_receive_from' on 's' has no deadline
+}
+void udp_connected_client_bad(udp::socket &s, const udp::endpoint &server) {
+  char b[128];
+  s.connect(server);
+  s.receive(asio::buffer(b));
+  // CHECK: :[[@LINE-1]]:3: warning: 'boost::asio::basic_datagram_socket::receive' on 's' has no deadline
+}
+void udp_echo_server_ok(udp::socket &s) {
+  for (;;) {
+    char b[128];
+    udp::endpoint from;
+    std::size_t n = s.receive_from(asio::buffer(b), from);
+    s.send_to(asio::buffer(b, n), from);
+  }
+}
+struct UdpServer {
+  udp::socket socket_;
+  udp::endpoint from_;
+  char b_[128];
+  void do_receive_ok() {
+    socket_.async_receive_from(asio::buffer(b_), from_, [this](boost::system::error_code, std::size_t n) {
+      do_send(n);
+    });
+  }
+  void do_send(std::size_t n) {
+    socket_.async_send_to(asio::buffer(b_, n), from_, [this](boost::system::error_code, std::size_t) {
+      do_receive_ok();
+    });
+  }
+};
+void udp_client_with_timeout_ok(udp::socket &s, const udp::endpoint &server) {
+  timeval tv{5, 0};
+  setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char b[128];
+  s.send_to(asio::buffer(b, 1), server);
+  udp::endpoint from;
+  s.receive_from(asio::buffer(b), from);
+}
+void posix_udp_client_bad(const sockaddr *server, socklen_t len) {
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  char b[128];
+  sendto(fd, b, 1, 0, server, len);
+  recvfrom(fd, b, sizeof b, 0, nullptr, nullptr);
+  // CHECK: :[[@LINE-1]]:3: warning: 'recvfrom' on 'fd' has no deadline
+}
+void posix_udp_server_ok() {
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  char b[128];
+  sockaddr_storage from;
+  socklen_t len = sizeof from;
+  recvfrom(fd, b, sizeof b, 0, reinterpret_cast<sockaddr *>(&from), &len);
+}
