@@ -750,6 +750,38 @@ struct Acq {
   int Param = -1;
 };
 
+/// A function's acquisitions by lock key, in key order: a sorted vector,
+/// since most functions take a lock or two and a merge has millions.
+class AcquireSet {
+public:
+  using Entry = std::pair<int, Acq>;
+  bool emplace(int K, const Acq &A) {
+    auto It = lower(K);
+    if (It != Items.end() && It->first == K)
+      return false;
+    Items.insert(It, {K, A});
+    return true;
+  }
+  const Acq *find(int K) const {
+    auto It = std::lower_bound(
+        Items.begin(), Items.end(), K,
+        [](const Entry &E, int Key) { return E.first < Key; });
+    return It != Items.end() && It->first == K ? &It->second : nullptr;
+  }
+  bool count(int K) const { return find(K) != nullptr; }
+  bool empty() const { return Items.empty(); }
+  std::vector<Entry>::const_iterator begin() const { return Items.begin(); }
+  std::vector<Entry>::const_iterator end() const { return Items.end(); }
+
+private:
+  std::vector<Entry>::iterator lower(int K) {
+    return std::lower_bound(
+        Items.begin(), Items.end(), K,
+        [](const Entry &E, int Key) { return E.first < Key; });
+  }
+  std::vector<Entry> Items;
+};
+
 class LockGraph {
 public:
   LockGraph(const Graph &G, const LockNames &Locks)
@@ -794,8 +826,7 @@ public:
             continue;
           Grew |= Into.emplace(Mapped->first,
                                Acq{&C.At, A.Shared, static_cast<int>(R.Call),
-                                   Mapped->second, -1})
-                      .second;
+                                   Mapped->second, -1});
         }
         if (Grew && !Queued[R.Caller]) {
           Queued[R.Caller] = 1;
@@ -831,10 +862,10 @@ public:
   std::vector<Note> throughCalls(int F, int K) const {
     std::vector<Note> Notes;
     for (unsigned Guard = 0; Guard < 1000 && F >= 0; ++Guard) {
-      auto It = Acquires[F].find(K);
-      if (It == Acquires[F].end())
+      const Acq *Found = Acquires[F].find(K);
+      if (!Found)
         break;
-      const Acq &A = It->second;
+      const Acq &A = *Found;
       if (A.Call < 0) {
         Notes.push_back({*A.At, "'" + Locks.display(K) + "' acquired here"});
         break;
@@ -859,7 +890,7 @@ public:
 
   const Graph &G;
   const LockNames &Locks;
-  std::vector<std::map<int, Acq>> Acquires;
+  std::vector<AcquireSet> Acquires;
 };
 
 bool sameInstance(const std::string &A, const std::string &B) {
