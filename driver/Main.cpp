@@ -544,14 +544,14 @@ int run(int Argc, const char **Argv) {
                                      std::strerror(errno)
                                : "cannot write '" + Output +
                                      "': " + std::strerror(errno));
-  if (Crashed)
-    return 3;
-  if (!R.Failures.empty())
-    return 2;
-  for (const Finding &F : R.Findings)
-    if (!F.Suppressed)
-      return 1;
-  return 0;
+  int Status = Crashed ? 3 : !R.Failures.empty() ? 2 : 0;
+  if (Status == 0)
+    for (const Finding &F : R.Findings)
+      if (!F.Suppressed)
+        Status = 1;
+  // Like the facts above: the report is written and the process is ending.
+  llvm::BuryPointer(std::make_unique<RunResult>(std::move(R)));
+  return Status;
 }
 
 } // namespace

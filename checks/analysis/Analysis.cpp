@@ -230,20 +230,30 @@ struct CallRef {
 /// call resolved once to its callee's id, and the callers of each function.
 class Graph {
 public:
-  explicit Graph(const Program &P) : P(P), Fns(P.functions()) {
+  Graph(const Program &P, bool Threaded)
+      : P(P), Fns(P.functions()) {
     size_t N = Fns.size();
     CallBase.assign(N + 1, 0);
     for (size_t I = 0; I < N; ++I)
       CallBase[I + 1] = CallBase[I] + Fns[I]->Calls.size();
     Callees.resize(CallBase[N]);
+    // Resolving a million callee USRs is hash lookups only: split it.
+    auto Resolve = [&](size_t From, size_t To) {
+      for (size_t I = From; I < To; ++I)
+        for (size_t C = 0; C < Fns[I]->Calls.size(); ++C)
+          Callees[CallBase[I] + C] = P.id(Fns[I]->Calls[C].Callee);
+    };
+    if (Threaded) {
+      std::thread Half(Resolve, N / 2, N);
+      Resolve(0, N / 2);
+      Half.join();
+    } else {
+      Resolve(0, N);
+    }
     CallerBase.assign(N + 1, 0);
-    for (size_t I = 0; I < N; ++I)
-      for (size_t C = 0; C < Fns[I]->Calls.size(); ++C) {
-        int Callee = P.id(Fns[I]->Calls[C].Callee);
-        Callees[CallBase[I] + C] = Callee;
-        if (Callee >= 0)
-          ++CallerBase[Callee + 1];
-      }
+    for (int Callee : Callees)
+      if (Callee >= 0)
+        ++CallerBase[Callee + 1];
     for (size_t I = 0; I < N; ++I)
       CallerBase[I + 1] += CallerBase[I];
     CallerList.resize(CallerBase[N]);
@@ -1347,7 +1357,7 @@ void readWithoutDeadline(const Graph &G, const AnalysisOptions &Opts,
 } // namespace
 
 std::string lockGraphDot(const Program &P) {
-  Graph G(P);
+  Graph G(P, false);
   std::vector<Finding> Ignored;
   LockGraphPicture Pic;
   lockOrderInversion(G, Ignored, &Pic);
@@ -1374,46 +1384,50 @@ std::string lockGraphDot(const Program &P) {
 std::vector<Finding> analyze(const Program &P, const RuleSet &Rules,
                              const AnalysisOptions &Opts,
                              const std::set<std::string> &Enabled) {
-  Graph G(P);
-  std::optional<MayBlock> MB;
-  if (Enabled.count(rules::BlockingUnderLock) ||
-      Enabled.count(rules::BlockingOnEventLoop))
-    MB.emplace(G);
-  std::vector<Entry> Entries;
-  if (Enabled.count(rules::BlockingOnEventLoop) ||
-      Enabled.count(rules::ForeignCallWithoutHandoff))
-    Entries = entries(G, Rules, Opts);
+  bool Threaded = P.functions().size() >= 10000;
+  Graph G(P, Threaded);
+  auto On = [&](const char *Rule) { return Enabled.count(Rule) != 0; };
   // The rules only read the graph, so a whole-program run checks them side
-  // by side; each writes its own findings, joined in a fixed order.
-  std::vector<std::function<void(std::vector<Finding> &)>> Tasks;
-  if (Enabled.count(rules::BlockingUnderLock))
-    Tasks.push_back([&](auto &F) { blockingUnderLock(G, *MB, F); });
-  if (Enabled.count(rules::BlockingOnEventLoop))
-    Tasks.push_back(
-        [&](auto &F) { blockingOnEventLoop(G, *MB, Entries, Rules, F); });
-  if (Enabled.count(rules::LockOrderInversion))
-    Tasks.push_back([&](auto &F) { lockOrderInversion(G, F); });
-  if (Enabled.count(rules::ReadWithoutDeadline))
-    Tasks.push_back([&](auto &F) { readWithoutDeadline(G, Opts, F); });
-  if (Enabled.count(rules::ForeignCallWithoutHandoff))
-    Tasks.push_back([&](auto &F) {
-      foreignCallWithoutHandoff(G, Entries, Rules, Opts, F);
+  // by side: lock-order (the longest) against the chain of rules that share
+  // the blocking summaries and the loop entries. Each rule writes its own
+  // findings, joined in a fixed order.
+  enum { UnderLock, OnLoop, LockOrder, Read, Foreign, Channel, NumRules };
+  std::vector<std::vector<Finding>> Found(NumRules);
+  std::vector<std::function<void()>> Tasks;
+  if (On(rules::LockOrderInversion))
+    Tasks.push_back([&] { lockOrderInversion(G, Found[LockOrder]); });
+  if (On(rules::BlockingUnderLock) || On(rules::BlockingOnEventLoop) ||
+      On(rules::ForeignCallWithoutHandoff))
+    Tasks.push_back([&] {
+      std::optional<MayBlock> MB;
+      if (On(rules::BlockingUnderLock) || On(rules::BlockingOnEventLoop))
+        MB.emplace(G);
+      if (On(rules::BlockingUnderLock))
+        blockingUnderLock(G, *MB, Found[UnderLock]);
+      std::vector<Entry> Entries;
+      if (On(rules::BlockingOnEventLoop) || On(rules::ForeignCallWithoutHandoff))
+        Entries = entries(G, Rules, Opts);
+      if (On(rules::BlockingOnEventLoop))
+        blockingOnEventLoop(G, *MB, Entries, Rules, Found[OnLoop]);
+      if (On(rules::ForeignCallWithoutHandoff))
+        foreignCallWithoutHandoff(G, Entries, Rules, Opts, Found[Foreign]);
     });
-  if (Enabled.count(rules::ChannelSelfDeadlock))
-    Tasks.push_back([&](auto &F) { channelSelfDeadlock(P, F); });
-  std::vector<std::vector<Finding>> Found(Tasks.size());
+  if (On(rules::ReadWithoutDeadline))
+    Tasks.push_back([&] { readWithoutDeadline(G, Opts, Found[Read]); });
+  if (On(rules::ChannelSelfDeadlock))
+    Tasks.push_back([&] { channelSelfDeadlock(P, Found[Channel]); });
   std::atomic<size_t> Next{0};
   auto Worker = [&] {
     for (size_t I = Next++; I < Tasks.size(); I = Next++)
-      Tasks[I](Found[I]);
+      Tasks[I]();
   };
   // A TU's facts (the clang-tidy checks: one rule, a few functions) are not
   // worth a thread.
   unsigned Threads =
-      G.size() < 10000
-          ? 1
-          : std::min<unsigned>(std::max(1u, std::thread::hardware_concurrency()),
-                               Tasks.size());
+      Threaded ? std::min<unsigned>(
+                     std::max(1u, std::thread::hardware_concurrency()),
+                     Tasks.size())
+               : 1;
   std::vector<std::thread> Pool;
   for (unsigned T = 1; T < Threads; ++T)
     Pool.emplace_back(Worker);
