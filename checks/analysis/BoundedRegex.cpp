@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <cstdint>
 
 namespace blockwatch {
@@ -297,6 +298,123 @@ private:
 };
 
 } // namespace
+
+std::string requiredLiteral(const std::string &Text) {
+  std::string Best, Run;
+  auto End = [&] {
+    if (Run.size() > Best.size())
+      Best = Run;
+    Run.clear();
+  };
+  int Depth = 0;
+  for (size_t I = 0; I < Text.size(); ++I) {
+    char C = Text[I];
+    bool Quantified = I + 1 < Text.size() && std::strchr("*+?{", Text[I + 1]);
+    if (C == '|') {
+      if (Depth == 0)
+        return ""; // Another alternative need not contain any of it.
+      continue;
+    }
+    if (C == '(' || C == ')') {
+      Depth += C == '(' ? 1 : -1;
+      End();
+      continue;
+    }
+    if (C == '[') {
+      // A ']' right after '[' or '[^' is a member, not the end.
+      size_t J = I + 1;
+      if (J < Text.size() && Text[J] == '^')
+        ++J;
+      if (J < Text.size() && Text[J] == ']')
+        ++J;
+      while (J < Text.size() && Text[J] != ']')
+        ++J;
+      I = J;
+      End();
+      continue;
+    }
+    if (C == '{') { // A repetition count, not text.
+      while (I < Text.size() && Text[I] != '}')
+        ++I;
+      End();
+      continue;
+    }
+    bool Literal = !std::strchr(".*+?{}^$\\", C) || (C == '\\' && I + 1 < Text.size());
+    if (C == '\\' && Literal) {
+      C = Text[++I];
+      Quantified = I + 1 < Text.size() && std::strchr("*+?{", Text[I + 1]);
+    }
+    if (!Literal || Quantified || Depth > 0) {
+      End();
+      continue;
+    }
+    Run += C;
+  }
+  End();
+  return Best;
+}
+
+bool literalAlternatives(const std::string &Text, std::vector<std::string> &Out,
+                         size_t Limit) {
+  Out.clear();
+  if (Text.size() < 2 || Text.front() != '^' || Text.back() != '$')
+    return false;
+  std::vector<std::string> Sofar{""};
+  auto Plain = [](char C) { return !std::strchr(".[](){}*+?|^$\\", C); };
+  // Reads a plain character, or an escaped punctuation one, at I.
+  auto Char = [&](size_t &I, char &C) {
+    if (Text[I] == '\\' && I + 1 < Text.size() - 1 &&
+        std::ispunct(static_cast<unsigned char>(Text[I + 1]))) {
+      C = Text[I + 1];
+      I += 2;
+      return true;
+    }
+    if (!Plain(Text[I]))
+      return false;
+    C = Text[I++];
+    return true;
+  };
+  size_t I = 1, End = Text.size() - 1;
+  while (I < End) {
+    char C;
+    if (Text[I] != '(') {
+      if (!Char(I, C) || (I < End && std::strchr("*+?{", Text[I])))
+        return false;
+      for (auto &S : Sofar)
+        S += C;
+      continue;
+    }
+    std::vector<std::string> Alts{""};
+    for (++I; I < End && Text[I] != ')';) {
+      if (Text[I] == '|') {
+        Alts.emplace_back();
+        ++I;
+      } else if (Char(I, C)) {
+        Alts.back() += C;
+      } else {
+        return false;
+      }
+    }
+    if (I >= End)
+      return false;
+    ++I; // ')'
+    if (I < End && Text[I] == '?') {
+      Alts.emplace_back();
+      ++I;
+    } else if (I < End && std::strchr("*+{", Text[I])) {
+      return false;
+    }
+    if (Sofar.size() * Alts.size() > Limit)
+      return false;
+    std::vector<std::string> Next;
+    for (const auto &S : Sofar)
+      for (const auto &A : Alts)
+        Next.push_back(S + A);
+    Sofar = std::move(Next);
+  }
+  Out = std::move(Sofar);
+  return true;
+}
 
 std::shared_ptr<const llvm::Regex> compileBoundedRegex(const std::string &Text,
                                                        std::string &Error) {

@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace llvm {
 class Regex;
@@ -35,6 +36,23 @@ constexpr size_t MaxRegexSize = 1024;
 /// why, naming the pattern.
 std::shared_ptr<const llvm::Regex> compileBoundedRegex(const std::string &Text,
                                                        std::string &Error);
+
+/// A run of text every match of \p Text (a pattern compileBoundedRegex
+/// accepted) contains: the longest run of plain characters outside any
+/// group, bracket or repetition, when no top-level '|' offers matches
+/// without it; "" when there is none. Most pack patterns have one
+/// ("asio::" in "^::(boost::)?asio::post$"), and looking for it first spares
+/// the automaton nearly every name.
+std::string requiredLiteral(const std::string &Text);
+
+/// Every string \p Text matches, when it is a finite set of literals:
+/// "^...$" with plain characters and groups of plain alternatives, each group
+/// optionally followed by '?' ("^::(boost::)?asio::(post|defer)$"), at most
+/// \p Limit of them. Pack patterns are mostly such lists of names, and a
+/// name is then looked up instead of run through the automaton. Returns
+/// false, with \p Out empty, for any other pattern.
+bool literalAlternatives(const std::string &Text, std::vector<std::string> &Out,
+                         size_t Limit = 512);
 
 } // namespace blockwatch
 

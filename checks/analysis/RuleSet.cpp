@@ -182,6 +182,12 @@ public:
       error(Ptr + "/" + RegexKey, Why, false);
       return false;
     }
+    Out.Required = requiredLiteral(Out.RegexText);
+    if (literalAlternatives(Out.RegexText, Out.Names)) {
+      std::sort(Out.Names.begin(), Out.Names.end());
+      Out.Names.erase(std::unique(Out.Names.begin(), Out.Names.end()),
+                      Out.Names.end());
+    }
     return true;
   }
 
@@ -292,15 +298,21 @@ public:
 } // namespace
 
 bool NamePattern::matches(const std::string &QualName) const {
+  if (!Names.empty())
+    return std::binary_search(Names.begin(), Names.end(), QualName);
   if (Regex)
-    return Regex->match(QualName);
+    return QualName.find(Required) != std::string::npos &&
+           Regex->match(QualName);
   return QualName == Exact;
 }
 
 template <typename T>
 void RuleSet::Table<T>::add(T Item, const NamePattern &P) {
   Items.push_back(std::move(Item));
-  if (P.Regex)
+  if (!P.Names.empty())
+    for (const std::string &Name : P.Names)
+      Listed[Name].push_back(Items.size() - 1);
+  else if (P.Regex)
     Regexes.push_back(Items.size() - 1);
   else
     Exact[P.Exact].push_back(Items.size() - 1);
@@ -314,8 +326,13 @@ RuleSet::Table<T>::findAll(const std::string &Name) const {
   if (It != Exact.end())
     for (size_t I : It->second)
       Out.push_back(&Items[I]);
-  if (Regexes.empty())
+  auto L = Listed.find(Name);
+  if (Regexes.empty()) {
+    if (L != Listed.end())
+      for (size_t I : L->second)
+        Out.push_back(&Items[I]);
     return Out;
+  }
   std::lock_guard<std::mutex> Lock(RegexMu);
   auto Hit = RegexHits.find(Name);
   if (Hit == RegexHits.end()) {
@@ -337,6 +354,11 @@ RuleSet::Table<T>::findAll(const std::string &Name) const {
         P = &Item.Type;
       if (P->matches(Name))
         Matches.push_back(I);
+    }
+    // Listed regexes rank among the others, in the packs' order.
+    if (L != Listed.end()) {
+      Matches.insert(Matches.end(), L->second.begin(), L->second.end());
+      std::sort(Matches.begin(), Matches.end());
     }
     Hit = RegexHits.emplace(Name, std::move(Matches)).first;
   }

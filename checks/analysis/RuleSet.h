@@ -26,6 +26,9 @@ struct NamePattern {
   std::string Exact;
   std::string RegexText;
   std::shared_ptr<const llvm::Regex> Regex;
+  std::string Required; ///< Text every match of Regex contains.
+  /// Every name Regex matches, when that is a short list (sorted).
+  std::vector<std::string> Names;
   bool matches(const std::string &QualName) const;
   const std::string &text() const { return Regex ? RegexText : Exact; }
 };
@@ -255,6 +258,9 @@ private:
   template <typename T> struct Table {
     std::unordered_map<std::string, std::vector<size_t>> Exact;
     std::vector<size_t> Regexes;
+    /// Regexes that match a short list of names, by name: they rank with
+    /// the other regexes, after the exact entries.
+    std::unordered_map<std::string, std::vector<size_t>> Listed;
     std::vector<T> Items;
     /// Regex results per name: a TU asks about the same callees again and
     /// again, and a regex match costs far more than a hash lookup. Shared
