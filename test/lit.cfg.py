@@ -18,6 +18,7 @@ config.substitutions.append(("%tidy", "env %s %s tidy" % (env, run)))
 config.substitutions.append(("%bw-text", "env %s %s driver" % (env, run)))
 config.substitutions.append(("%blockwatch", config.blockwatch_bin))
 config.substitutions.append(("%plugin", config.blockwatch_plugin))
+config.substitutions.append(("%unittests", config.blockwatch_unittests))
 config.substitutions.append(("%clang-tidy", config.clang_tidy))
 config.substitutions.append(("%check-sarif", os.path.join(
     os.path.dirname(config.blockwatch_src_root), "shared", "tools", "check-sarif")))
