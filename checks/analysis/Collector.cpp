@@ -335,6 +335,24 @@ public:
       return It->second;
     return QualNames[D] = qualName(D);
   }
+
+  /// A class as deadline facts name it: its qualified name and the file
+  /// that defines it. A database may hold several programs with a class of
+  /// the same name (asio's examples each have a 'session'); one's timer
+  /// must not bound the other's reads. The name stays first, so a member
+  /// key still reads "member:<class>::<member>".
+  std::string classKey(const RecordDecl *RD) {
+    const RecordDecl *Def = RD->getDefinition();
+    SourceLoc L = loc(SM.getExpansionLoc((Def ? Def : RD)->getLocation()));
+    return cachedQualName(RD) + "@" + L.File.str();
+  }
+  /// "member:<classKey>::<member>" for a data member, or its plain
+  /// qualified name when it belongs to no class.
+  std::string memberKey(const ValueDecl *Member) {
+    if (const auto *RD = dyn_cast<RecordDecl>(Member->getDeclContext()))
+      return "member:" + classKey(RD) + "::" + Member->getNameAsString();
+    return "member:" + qualName(Member);
+  }
 };
 
 std::string TuCollector::usr(const FunctionDecl *FD) {
@@ -1265,7 +1283,7 @@ std::string FunctionCollector::fdKey(const Expr *E) {
     return "local:" + V->getNameAsString();
   }
   if (const auto *ME = dyn_cast<MemberExpr>(E))
-    return "member:" + qualName(ME->getMemberDecl());
+    return TU.memberKey(ME->getMemberDecl());
   return "";
 }
 
@@ -1345,7 +1363,7 @@ void FunctionCollector::noteDeadlines(const Expr *Call,
       if (const auto *ME = dyn_cast_or_null<MemberExpr>(strip(Object)))
         if (const auto *RD = dyn_cast<RecordDecl>(
                 ME->getMemberDecl()->getDeclContext()))
-          fn().DeadlineMembers.push_back("class:" + qualName(RD) + "#async");
+          fn().DeadlineMembers.push_back("class:" + TU.classKey(RD) + "#async");
   }
 
   const SocketCall *SR = Rules.socketRead(Q);
@@ -2029,7 +2047,7 @@ void TuCollector::carryExpiries() {
     const CXXRecordDecl *RD = ownerClass(F);
     if (!RD || !Reached.count(F))
       continue;
-    std::string Prefix = "member:" + cachedQualName(RD) + "::";
+    std::string Prefix = "member:" + classKey(RD) + "::";
     for (const std::string &K : All)
       if (K.compare(0, Prefix.size(), Prefix) == 0 &&
           K.find("::", Prefix.size()) == std::string::npos)
