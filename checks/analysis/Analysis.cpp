@@ -214,9 +214,10 @@ std::vector<Site> apiSites(const FunctionFact &F, bool LockWaits) {
     for (const auto &A : F.Acquires)
       if (sitesWaitForLocks(A))
         Out.push_back({nullptr, &A});
-  std::stable_sort(Out.begin(), Out.end(), [](const Site &A, const Site &B) {
-    return A.at() < B.at();
-  });
+  // In source order, ties in the order above; a function has few sites.
+  for (size_t I = 1; I < Out.size(); ++I)
+    for (size_t J = I; J > 0 && Out[J].at() < Out[J - 1].at(); --J)
+      std::swap(Out[J], Out[J - 1]);
   return Out;
 }
 
