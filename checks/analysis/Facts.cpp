@@ -1,5 +1,6 @@
 //===- Facts.cpp - JSON form of facts -------------------------------------===//
 #include "Facts.h"
+#include "LocatedJson.h"
 
 #include <nlohmann/json.hpp>
 #include <climits>
@@ -359,63 +360,12 @@ private:
       }
       if (*P != '\\')
         fail("control character in a string");
-      if (++P >= End)
-        fail("unterminated string");
-      switch (*P++) {
-      case '"': Out += '"'; break;
-      case '\\': Out += '\\'; break;
-      case '/': Out += '/'; break;
-      case 'b': Out += '\b'; break;
-      case 'f': Out += '\f'; break;
-      case 'n': Out += '\n'; break;
-      case 'r': Out += '\r'; break;
-      case 't': Out += '\t'; break;
-      case 'u': utf8(Out); break;
-      default: fail("invalid escape");
-      }
-    }
-  }
-  unsigned hex4() {
-    if (End - P < 4)
-      fail("invalid \\u escape");
-    unsigned V = 0;
-    for (int I = 0; I < 4; ++I, ++P) {
-      char C = *P;
-      V <<= 4;
-      if (C >= '0' && C <= '9') V |= C - '0';
-      else if (C >= 'a' && C <= 'f') V |= C - 'a' + 10;
-      else if (C >= 'A' && C <= 'F') V |= C - 'A' + 10;
-      else fail("invalid \\u escape");
-    }
-    return V;
-  }
-  void utf8(std::string &Out) {
-    unsigned C = hex4();
-    if (C >= 0xD800 && C <= 0xDBFF) {
-      if (End - P < 2 || P[0] != '\\' || P[1] != 'u')
-        fail("unpaired surrogate");
-      P += 2;
-      unsigned Low = hex4();
-      if (Low < 0xDC00 || Low > 0xDFFF)
-        fail("unpaired surrogate");
-      C = 0x10000 + ((C - 0xD800) << 10) + (Low - 0xDC00);
-    } else if (C >= 0xDC00 && C <= 0xDFFF) {
-      fail("unpaired surrogate");
-    }
-    if (C < 0x80) {
-      Out += char(C);
-    } else if (C < 0x800) {
-      Out += char(0xC0 | C >> 6);
-      Out += char(0x80 | (C & 0x3F));
-    } else if (C < 0x10000) {
-      Out += char(0xE0 | C >> 12);
-      Out += char(0x80 | (C >> 6 & 0x3F));
-      Out += char(0x80 | (C & 0x3F));
-    } else {
-      Out += char(0xF0 | C >> 18);
-      Out += char(0x80 | (C >> 12 & 0x3F));
-      Out += char(0x80 | (C >> 6 & 0x3F));
-      Out += char(0x80 | (C & 0x3F));
+      size_t I = P + 1 - Begin;
+      const char *Error =
+          decodeJsonEscape(std::string_view(Begin, End - Begin), I, Out);
+      P = Begin + I;
+      if (Error)
+        fail(Error);
     }
   }
   std::string str() {

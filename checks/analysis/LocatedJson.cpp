@@ -18,6 +18,78 @@ std::string jsonPointerEscape(const std::string &Key) {
   return Out;
 }
 
+static void appendUtf8(std::string &Out, unsigned CP) {
+  if (CP < 0x80) {
+    Out += char(CP);
+  } else if (CP < 0x800) {
+    Out += char(0xC0 | (CP >> 6));
+    Out += char(0x80 | (CP & 0x3F));
+  } else if (CP < 0x10000) {
+    Out += char(0xE0 | (CP >> 12));
+    Out += char(0x80 | ((CP >> 6) & 0x3F));
+    Out += char(0x80 | (CP & 0x3F));
+  } else {
+    Out += char(0xF0 | (CP >> 18));
+    Out += char(0x80 | ((CP >> 12) & 0x3F));
+    Out += char(0x80 | ((CP >> 6) & 0x3F));
+    Out += char(0x80 | (CP & 0x3F));
+  }
+}
+
+static bool hex4(std::string_view S, size_t &I, unsigned &V) {
+  if (I + 4 > S.size())
+    return false;
+  V = 0;
+  for (int K = 0; K < 4; ++K) {
+    char C = S[I++];
+    V <<= 4;
+    if (C >= '0' && C <= '9')
+      V |= C - '0';
+    else if (C >= 'a' && C <= 'f')
+      V |= C - 'a' + 10;
+    else if (C >= 'A' && C <= 'F')
+      V |= C - 'A' + 10;
+    else
+      return false;
+  }
+  return true;
+}
+
+const char *decodeJsonEscape(std::string_view S, size_t &I, std::string &Out) {
+  if (I >= S.size())
+    return "unterminated string";
+  switch (S[I++]) {
+  case '"': Out += '"'; return nullptr;
+  case '\\': Out += '\\'; return nullptr;
+  case '/': Out += '/'; return nullptr;
+  case 'b': Out += '\b'; return nullptr;
+  case 'f': Out += '\f'; return nullptr;
+  case 'n': Out += '\n'; return nullptr;
+  case 'r': Out += '\r'; return nullptr;
+  case 't': Out += '\t'; return nullptr;
+  case 'u': {
+    unsigned CP, Low;
+    if (!hex4(S, I, CP))
+      return "invalid \\u escape";
+    if (CP >= 0xDC00 && CP <= 0xDFFF)
+      return "unpaired surrogate in a \\u escape";
+    if (CP >= 0xD800 && CP <= 0xDBFF) {
+      if (I + 1 >= S.size() || S[I] != '\\' || S[I + 1] != 'u')
+        return "unpaired surrogate in a \\u escape";
+      I += 2;
+      if (!hex4(S, I, Low) || Low < 0xDC00 || Low > 0xDFFF)
+        return "unpaired surrogate in a \\u escape";
+      CP = 0x10000 + ((CP - 0xD800) << 10) + (Low - 0xDC00);
+    }
+    appendUtf8(Out, CP);
+    return nullptr;
+  }
+  default:
+    --I;
+    return "invalid escape in string";
+  }
+}
+
 namespace {
 struct ParseError {
   size_t Offset;
@@ -132,24 +204,6 @@ private:
     }
   }
 
-  static void appendUtf8(std::string &Out, unsigned CP) {
-    if (CP < 0x80) {
-      Out += char(CP);
-    } else if (CP < 0x800) {
-      Out += char(0xC0 | (CP >> 6));
-      Out += char(0x80 | (CP & 0x3F));
-    } else if (CP < 0x10000) {
-      Out += char(0xE0 | (CP >> 12));
-      Out += char(0x80 | ((CP >> 6) & 0x3F));
-      Out += char(0x80 | (CP & 0x3F));
-    } else {
-      Out += char(0xF0 | (CP >> 18));
-      Out += char(0x80 | ((CP >> 12) & 0x3F));
-      Out += char(0x80 | ((CP >> 6) & 0x3F));
-      Out += char(0x80 | (CP & 0x3F));
-    }
-  }
-
   static bool validUtf8(const std::string &Str) {
     size_t K = 0;
     while (K < Str.size()) {
@@ -164,25 +218,6 @@ private:
       K += Len;
     }
     return true;
-  }
-
-  unsigned parseHex4() {
-    if (I + 4 > S.size())
-      fail("truncated \\u escape");
-    unsigned V = 0;
-    for (int K = 0; K < 4; ++K) {
-      char C = S[I++];
-      V <<= 4;
-      if (C >= '0' && C <= '9')
-        V |= C - '0';
-      else if (C >= 'a' && C <= 'f')
-        V |= C - 'a' + 10;
-      else if (C >= 'A' && C <= 'F')
-        V |= C - 'A' + 10;
-      else
-        fail("invalid \\u escape");
-    }
-    return V;
   }
 
   nlohmann::json parseString() {
@@ -202,33 +237,8 @@ private:
         Out += C;
         continue;
       }
-      if (I >= S.size())
-        fail("unterminated string");
-      char E = S[I++];
-      switch (E) {
-      case '"': Out += '"'; break;
-      case '\\': Out += '\\'; break;
-      case '/': Out += '/'; break;
-      case 'b': Out += '\b'; break;
-      case 'f': Out += '\f'; break;
-      case 'n': Out += '\n'; break;
-      case 'r': Out += '\r'; break;
-      case 't': Out += '\t'; break;
-      case 'u': {
-        unsigned CP = parseHex4();
-        if (CP >= 0xD800 && CP < 0xDC00 && I + 1 < S.size() && S[I] == '\\' &&
-            S[I + 1] == 'u') {
-          I += 2;
-          unsigned Lo = parseHex4();
-          CP = 0x10000 + ((CP - 0xD800) << 10) + (Lo - 0xDC00);
-        }
-        appendUtf8(Out, CP);
-        break;
-      }
-      default:
-        --I;
-        fail("invalid escape in string");
-      }
+      if (const char *Error = decodeJsonEscape(S, I, Out))
+        fail(Error);
     }
     // nlohmann throws on invalid UTF-8 only when dumping; reject it here, where
     // the position is still known.

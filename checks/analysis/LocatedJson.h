@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace blockwatch {
@@ -46,6 +47,11 @@ private:
 
 /// Escapes a member name for use inside a JSON pointer.
 std::string jsonPointerEscape(const std::string &Key);
+
+/// Decodes the JSON escape that follows a backslash at \p I of \p S, moving
+/// \p I past it and appending the character to \p Out in UTF-8. Returns what
+/// is wrong, or nullptr. Shared by the rule-pack and facts readers.
+const char *decodeJsonEscape(std::string_view S, size_t &I, std::string &Out);
 
 } // namespace blockwatch
 
