@@ -20,9 +20,8 @@
 using namespace clang;
 
 namespace blockwatch {
-namespace {
 
-const Expr *bare(const Expr *E) {
+const Expr *bareExpr(const Expr *E) {
   while (E) {
     const Expr *Next = E->IgnoreParenImpCasts();
     if (const auto *M = dyn_cast<MaterializeTemporaryExpr>(Next))
@@ -37,6 +36,8 @@ const Expr *bare(const Expr *E) {
   }
   return E;
 }
+
+namespace {
 
 bool isSend(const std::string &Op) {
   return Op == "send" || Op == "try_send" || Op == "timed_send";
@@ -119,7 +120,7 @@ std::string ChannelCollector::keyOf(const FunctionDecl *Owner,
 }
 
 std::optional<ChanRef> ChannelCollector::refOf(const Expr *E) {
-  E = bare(E);
+  E = bareExpr(E);
   if (const auto *ME = dyn_cast_or_null<MemberExpr>(E)) {
     const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl());
     const ChannelType *CT =
@@ -268,7 +269,7 @@ void ChannelCollector::declare(State &S, const VarDecl *VD) {
   C.Task = CT->Task;
   C.At = Naming.Loc(VD->getLocation());
   const auto *CE = dyn_cast_or_null<CXXConstructExpr>(
-      VD->getInit() ? bare(VD->getInit()) : nullptr);
+      VD->getInit() ? bareExpr(VD->getInit()) : nullptr);
   long long Capacity = CT->Capacity;
   if (CT->CapacityArg >= 0 && CE &&
       CT->CapacityArg < static_cast<int>(CE->getNumArgs()) &&
@@ -374,7 +375,7 @@ void ChannelCollector::run() {
     llvm::DenseSet<const Expr *> &Out;
     explicit FindAwaits(llvm::DenseSet<const Expr *> &Out) : Out(Out) {}
     bool VisitCoawaitExpr(CoawaitExpr *CA) {
-      Out.insert(bare(CA->getOperand()));
+      Out.insert(bareExpr(CA->getOperand()));
       return true;
     }
     bool TraverseLambdaExpr(LambdaExpr *) { return true; }

@@ -23,6 +23,7 @@
 
 namespace clang {
 class ASTContext;
+class Expr;
 class FunctionDecl;
 class NamedDecl;
 class QualType;
@@ -31,6 +32,10 @@ class Stmt;
 } // namespace clang
 
 namespace blockwatch {
+
+/// \p E as written: without parentheses, implicit casts and the temporaries
+/// around it. The collector's own stripping builds on it.
+const clang::Expr *bareExpr(const clang::Expr *E);
 
 /// What the channel collector borrows from the TU collector, so that names
 /// and locations are spelled the same in every fact.

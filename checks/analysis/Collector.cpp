@@ -84,23 +84,18 @@ std::string typeName(QualType T) {
   return "";
 }
 
+/// bareExpr, and through functional casts, '&' and '*' too: the object an
+/// argument names.
 const Expr *strip(const Expr *E) {
   while (E) {
-    const Expr *Next = E->IgnoreParenImpCasts();
-    if (const auto *M = dyn_cast<MaterializeTemporaryExpr>(Next))
-      Next = M->getSubExpr();
-    else if (const auto *B = dyn_cast<CXXBindTemporaryExpr>(Next))
-      Next = B->getSubExpr();
-    else if (const auto *C = dyn_cast<ExprWithCleanups>(Next))
-      Next = C->getSubExpr();
-    else if (const auto *F = dyn_cast<CXXFunctionalCastExpr>(Next))
-      Next = F->getSubExpr();
-    else if (const auto *U = dyn_cast<UnaryOperator>(Next);
+    E = bareExpr(E);
+    if (const auto *F = dyn_cast<CXXFunctionalCastExpr>(E))
+      E = F->getSubExpr();
+    else if (const auto *U = dyn_cast<UnaryOperator>(E);
              U && (U->getOpcode() == UO_AddrOf || U->getOpcode() == UO_Deref))
-      Next = U->getSubExpr();
-    if (Next == E)
+      E = U->getSubExpr();
+    else
       return E;
-    E = Next;
   }
   return E;
 }
@@ -231,24 +226,11 @@ public:
   bool VisitLambdaExpr(LambdaExpr *LE);
   bool VisitDeclaratorDecl(DeclaratorDecl *D);
 
-  void run() {
-    TraverseAST(Ctx);
-    for (const FunctionDecl *FD : Pending)
-      scanStructure(FD);
-    // Which descriptors are non-blocking is a whole-TU fact (a member set in
-    // the constructor, read in a method defined earlier): find it first.
-    // Twice, so a helper returning such a descriptor is seen by its callers.
-    for (int Pass = 0; Pass < 2; ++Pass)
-      for (const FunctionDecl *FD : Pending)
-        scanNonBlocking(FD);
-    bindNonBlockingMembers();
-    findWorkerLoops();
-    for (const FunctionDecl *FD : Pending)
-      collectFunction(FD);
-    carryExpiries();
-  }
-  void scanNonBlocking(const FunctionDecl *FD);
-  void scanStructure(const FunctionDecl *FD);
+  void run();
+  /// Runs \p Pass of a FunctionCollector over \p FD's body (inside the
+  /// coroutine wrapper), before the facts are collected.
+  void prescan(const FunctionDecl *FD,
+               void (FunctionCollector::*Pass)(const Stmt *));
   void bindNonBlockingMembers();
   void findWorkerLoops();
   void carryExpiries();
@@ -1872,26 +1854,33 @@ void FunctionCollector::run(const Stmt *Body) {
   }
 }
 
-void TuCollector::scanNonBlocking(const FunctionDecl *FD) {
-  const Stmt *Body = FD->getBody();
-  if (const auto *CB = dyn_cast_or_null<CoroutineBodyStmt>(Body))
-    Body = CB->getBody();
-  if (!Body)
-    return;
-  declare(FD);
-  FunctionCollector(*this, FD, Index[FD->getCanonicalDecl()])
-      .scanNonBlockingFds(Body);
+void TuCollector::run() {
+  TraverseAST(Ctx);
+  for (const FunctionDecl *FD : Pending)
+    prescan(FD, &FunctionCollector::scanStructure);
+  // Which descriptors are non-blocking is a whole-TU fact (a member set in
+  // the constructor, read in a method defined earlier): find it first.
+  // Twice, so a helper returning such a descriptor is seen by its callers.
+  for (int Pass = 0; Pass < 2; ++Pass)
+    for (const FunctionDecl *FD : Pending)
+      prescan(FD, &FunctionCollector::scanNonBlockingFds);
+  bindNonBlockingMembers();
+  findWorkerLoops();
+  for (const FunctionDecl *FD : Pending)
+    collectFunction(FD);
+  carryExpiries();
 }
 
-void TuCollector::scanStructure(const FunctionDecl *FD) {
+void TuCollector::prescan(const FunctionDecl *FD,
+                          void (FunctionCollector::*Pass)(const Stmt *)) {
   const Stmt *Body = FD->getBody();
   if (const auto *CB = dyn_cast_or_null<CoroutineBodyStmt>(Body))
     Body = CB->getBody();
   if (!Body)
     return;
   declare(FD);
-  FunctionCollector(*this, FD, Index[FD->getCanonicalDecl()])
-      .scanStructure(Body);
+  FunctionCollector FC(*this, FD, Index[FD->getCanonicalDecl()]);
+  (FC.*Pass)(Body);
 }
 
 /// A member bound to a constructor parameter is non-blocking when every
